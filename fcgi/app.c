@@ -1,0 +1,147 @@
+/*
+ * app.c (fcgi/) - the route table and the life of one request:
+ * parse the FastCGI parameters, answer CORS preflights, route, run the
+ * handler, render the result or the error, send, count and log.
+ */
+#include "app.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "handlers.h"
+#include "log.h"
+
+struct app_route {
+    struct cv_metrics_route r;     /* method and pattern, shared with metrics */
+    app_handler_fn handler;
+};
+
+static const struct app_route app_routes[] = {
+    { { "GET", "/api/health" }, handle_health },
+    { { "GET", "/api/ready" }, handle_ready },
+    { { "GET", "/api/metrics" }, handle_metrics },
+};
+
+#define APP_NROUTES (sizeof(app_routes) / sizeof(app_routes[0]))
+
+static struct router_route router_table[APP_NROUTES];
+static struct cv_metrics_route metric_table[APP_NROUTES];
+
+/* The views the router and metrics take of app_routes; filled once. */
+static void app_tables_init(void)
+{
+    size_t i;
+
+    if (router_table[0].method != NULL)
+        return;
+    for (i = 0; i < APP_NROUTES; i++) {
+        router_table[i].method = app_routes[i].r.method;
+        router_table[i].pattern = app_routes[i].r.pattern;
+        metric_table[i] = app_routes[i].r;
+    }
+}
+
+const struct cv_metrics_route *app_metric_routes(size_t *n)
+{
+    app_tables_init();
+    *n = APP_NROUTES;
+    return metric_table;
+}
+
+static double elapsed_s(const struct timespec *start)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* OPTIONS on a known path: the methods, and for the frontend's origin the
+ * CORS grant. Other origins get no Access-Control-Allow-* headers, so the
+ * browser refuses the cross-origin call. */
+static enum cv_status app_options(struct app_thread *t, struct http_request *req,
+                                  struct http_response *resp)
+{
+    enum cv_status st;
+
+    resp->status = 204;
+    st = http_add_header(resp, "Allow", req->match.allow);
+    if (st == CV_OK && http_origin_allowed(t->cfg, req->origin)) {
+        st = http_add_header(resp, "Access-Control-Allow-Methods", req->match.allow);
+        if (st == CV_OK)
+            st = http_add_header(resp, "Access-Control-Allow-Headers",
+                                 "Authorization, Content-Type");
+        if (st == CV_OK)
+            st = http_add_header(resp, "Access-Control-Max-Age", "600");
+    }
+    return st;
+}
+
+static void app_route_and_run(struct app_thread *t, struct http_request *req,
+                              struct http_response *resp, size_t *metric_route)
+{
+    struct cv_error err;
+    enum router_result rr;
+    enum cv_status st;
+
+    cv_error_clear(&err);
+    rr = router_match(router_table, APP_NROUTES, req->method, req->path, &req->match);
+    if (rr == ROUTER_NOT_FOUND) {
+        cv_error_set(&err, CV_ERR_NOT_FOUND, "no such resource");
+        http_respond_error(resp, req, &err);
+        return;
+    }
+    if (strcmp(req->method, "OPTIONS") == 0) {
+        req->route = "OPTIONS";
+        if (app_options(t, req, resp) != CV_OK) {
+            cv_error_set(&err, CV_ERR_INTERNAL, "building the OPTIONS answer failed");
+            http_respond_error(resp, req, &err);
+        }
+        return;
+    }
+    if (rr == ROUTER_METHOD_NOT_ALLOWED) {
+        cv_error_set(&err, CV_ERR_METHOD_NOT_ALLOWED, "%s is not allowed here; allowed: %s",
+                     req->method, req->match.allow);
+        http_respond_error(resp, req, &err);
+        if (http_add_header(resp, "Allow", req->match.allow) != CV_OK)
+            cv_log(CV_LOG_ERROR, req->request_id, "Allow header could not be added");
+        return;
+    }
+    req->route = app_routes[req->match.index].r.pattern;
+    *metric_route = req->match.index + 1;
+    st = app_routes[req->match.index].handler(t, req, resp, &err);
+    if (st != CV_OK) {
+        if (err.status == CV_OK)
+            cv_error_set(&err, st, "handler failed without detail");
+        http_respond_error(resp, req, &err);
+    }
+}
+
+void app_handle(struct app_thread *t, FCGX_Request *fcgx)
+{
+    struct http_request req;
+    struct http_response resp;
+    struct timespec start;
+    size_t metric_route = 0;
+    double seconds;
+    struct cv_log_access access;
+
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    app_tables_init();
+    http_request_init(&req, fcgx);
+    http_response_init(&resp);
+    app_route_and_run(t, &req, &resp, &metric_route);
+    http_send(&req, &resp, t->cfg);
+    seconds = elapsed_s(&start);
+    cv_metrics_observe(t->metrics, metric_route, resp.status, seconds);
+    access = (struct cv_log_access){
+        .request_id = req.request_id,
+        .method = req.method,
+        .route = req.route,
+        .user_id = req.user_id[0] != '\0' ? req.user_id : NULL,
+        .status = resp.status,
+        .duration_ms = seconds * 1000.0,
+    };
+    cv_log_access(&access);
+    http_response_free(&resp);
+}

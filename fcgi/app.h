@@ -1,0 +1,43 @@
+/*
+ * app.h (fcgi/) - the application seen by one responder thread: its
+ * context (config, MongoDB client, Redis connection, metrics), the route
+ * table, and the dispatch of one request through parse, route, handler,
+ * render, log and count.
+ *
+ * A struct app_thread belongs to one thread for its whole life; nothing
+ * in it is shared but the read-only config and the atomic metrics.
+ */
+#ifndef CV_FCGI_APP_H
+#define CV_FCGI_APP_H
+
+#include <fcgiapp.h>
+#include <mongoc/mongoc.h>
+
+#include "config.h"
+#include "cv_status.h"
+#include "http.h"
+#include "metrics.h"
+#include "redis_conn.h"
+
+struct app_thread {
+    const struct cv_config *cfg;
+    struct cv_metrics *metrics;
+    mongoc_client_t *mongo;      /* popped from the process pool for this thread */
+    struct cv_redis redis;
+    unsigned index;
+};
+
+/* A handler: validate, call the core, render into resp. On failure it
+ * returns the status with err filled and renders nothing: the caller
+ * renders err through the one status table. */
+typedef enum cv_status (*app_handler_fn)(struct app_thread *t, struct http_request *req,
+                                         struct http_response *resp, struct cv_error *err);
+
+/* The routes of the product, for cv_metrics_create: *n is set to their
+ * count and the array stays valid for the life of the process. */
+const struct cv_metrics_route *app_metric_routes(size_t *n);
+
+/* Answer one accepted request completely (the caller then finishes it). */
+void app_handle(struct app_thread *t, FCGX_Request *fcgx);
+
+#endif

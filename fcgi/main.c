@@ -1,0 +1,133 @@
+/*
+ * main.c (fcgi/) - cv-api: the FastCGI responder pool behind nginx.
+ *
+ *   cv-api [--env-file PATH] [--listen PATH|HOST:PORT]
+ *          [--processes N] [--threads N] [--check-config] [--version]
+ *
+ * Loads and validates the configuration (refusing to start on any bad
+ * variable), takes the listening socket, and runs the pool (pool.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "app.h"
+#include "config.h"
+#include "listen.h"
+#include "cv_limits.h"
+#include "log.h"
+#include "metrics.h"
+#include "pool.h"
+#include "version.h"
+
+extern char **environ;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: cv-api [--env-file PATH] [--listen PATH|HOST:PORT] [--processes N]\n"
+            "              [--threads N] [--check-config] [--version]\n"
+            "  --env-file PATH   read variables from PATH (default .env, or CV_ENV_FILE)\n"
+            "  --listen ADDR     bind a unix socket PATH or HOST:PORT (default: systemd\n"
+            "                    socket activation, then fd 0 as spawn-fcgi passes it)\n"
+            "  --processes N     responder processes (API_PROCESSES)\n"
+            "  --threads N       threads per process (API_THREADS)\n"
+            "  --check-config    validate the configuration, print the verdict, exit 0/1\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "env-file", required_argument, NULL, 'e' },
+        { "listen", required_argument, NULL, 'l' },
+        { "processes", required_argument, NULL, 'p' },
+        { "threads", required_argument, NULL, 't' },
+        { "check-config", no_argument, NULL, 'c' },
+        { "version", no_argument, NULL, 'V' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *env_arg = NULL, *listen_arg = NULL, *env_path;
+    long processes = 0, threads = 0;
+    int check_only = 0, c, fd, rc;
+    bool required;
+    const struct cv_metrics_route *routes;
+    struct cv_metrics *metrics;
+    struct cv_config cfg;
+    struct cv_error err;
+    size_t nroutes;
+
+    while ((c = getopt_long(argc, argv, "e:l:p:t:cVh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'e': env_arg = optarg; break;
+        case 'l': listen_arg = optarg; break;
+        case 'p':
+            if (!cv_config_parse_int(optarg, 1, CV_POOL_MAX_PROCESSES, &processes)) {
+                fprintf(stderr, "cv-api: --processes: expected 1..%d\n", CV_POOL_MAX_PROCESSES);
+                return 2;
+            }
+            break;
+        case 't':
+            if (!cv_config_parse_int(optarg, 1, CV_POOL_MAX_THREADS, &threads)) {
+                fprintf(stderr, "cv-api: --threads: expected 1..%d\n", CV_POOL_MAX_THREADS);
+                return 2;
+            }
+            break;
+        case 'c': check_only = 1; break;
+        case 'V': printf("cv-api %s\n", CV_VERSION); return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        return 2;
+    }
+    env_path = cv_config_env_file_path(env_arg, &required);
+    if (cv_config_load(&cfg, env_path, required, environ, &err) != CV_OK) {
+        cv_config_report(&err, "cv-api");
+        if (check_only)
+            fprintf(stderr, "cv-api: configuration test failed\n");
+        return 1;
+    }
+    if (check_only) {
+        printf("cv-api: configuration is valid (APP_ENV=%s, STORAGE=%s)\n",
+               cv_app_env_name(cfg.app_env), cfg.storage == CV_STORAGE_S3 ? "s3" : "local");
+        cv_config_free(&cfg);
+        return 0;
+    }
+    if (processes > 0)
+        cfg.api_processes = (int)processes;
+    if (threads > 0)
+        cfg.api_threads = (int)threads;
+    cv_log_init(cfg.log_level, "api");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        cv_log(CV_LOG_ERROR, NULL, "curl_global_init failed");
+        return 1;
+    }
+    cv_error_clear(&err);
+    fd = cv_listen_acquire(listen_arg != NULL ? listen_arg : cfg.api_listen, &err);
+    if (fd < 0) {
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "cannot get a listening socket");
+        cv_config_free(&cfg);
+        return 1;
+    }
+    routes = app_metric_routes(&nroutes);
+    metrics = cv_metrics_create(routes, nroutes, &err);
+    if (metrics == NULL) {
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "metrics");
+        cv_config_free(&cfg);
+        return 1;
+    }
+    cv_log(CV_LOG_INFO, NULL, "cv-api %s starting (APP_ENV=%s)", CV_VERSION,
+           cv_app_env_name(cfg.app_env));
+    rc = cv_pool_run(&cfg, fd, metrics);
+    cv_metrics_destroy(metrics);
+    curl_global_cleanup();
+    cv_config_free(&cfg);
+    return rc;
+}
