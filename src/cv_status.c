@@ -78,6 +78,8 @@ const char *cv_status_name(enum cv_status status)
     case CV_ERR_BILLING_DISABLED: return "billing_disabled";
     case CV_ERR_CONFIG: return "config";
     case CV_ERR_IO: return "io";
+    case CV_ERR_DOCUMENT: return "document";
+    case CV_ERR_TIMEOUT: return "timeout";
     }
     return "unknown";
 }

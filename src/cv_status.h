@@ -37,6 +37,9 @@ enum cv_status {
     CV_ERR_BILLING_DISABLED = 19,
     CV_ERR_CONFIG = 20,          /* configuration refused at start */
     CV_ERR_IO = 21,              /* local I/O failed; errno in the message */
+    CV_ERR_DOCUMENT = 22,        /* a document cannot be used (corrupt, no text,
+                                    over a limit); permanent, message says why */
+    CV_ERR_TIMEOUT = 23,         /* an operation ran past its time bound */
 };
 
 /* Room for the fields a validation error names (details.fields). */
