@@ -5,9 +5,12 @@
  */
 #include "app.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
+#include "auth.h"
 #include "handlers.h"
 #include "log.h"
 
@@ -20,6 +23,17 @@ static const struct app_route app_routes[] = {
     { { "GET", "/api/health" }, handle_health },
     { { "GET", "/api/ready" }, handle_ready },
     { { "GET", "/api/metrics" }, handle_metrics },
+    { { "POST", "/api/auth/register" }, handle_register },
+    { { "POST", "/api/auth/login" }, handle_login },
+    { { "GET", "/api/auth/me" }, handle_me },
+    { { "DELETE", "/api/auth/me" }, handle_delete_me },
+    { { "POST", "/api/auth/logout" }, handle_logout },
+    /* UPLOAD_ROUTE */
+    { { "GET", "/api/cv/analyses" }, handle_list_analyses },
+    { { "GET", "/api/cv/analyses/{id}" }, handle_get_analysis },
+    { { "DELETE", "/api/cv/analyses/{id}" }, handle_delete_analysis },
+    { { "POST", "/api/cv/analyses/{id}/retry" }, handle_retry_analysis },
+    { { "GET", "/api/cv/analyses/{id}/file" }, handle_analysis_file },
 };
 
 #define APP_NROUTES (sizeof(app_routes) / sizeof(app_routes[0]))
@@ -46,6 +60,33 @@ const struct cv_metrics_route *app_metric_routes(size_t *n)
     app_tables_init();
     *n = APP_NROUTES;
     return metric_table;
+}
+
+struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req)
+{
+    struct cv_ctx ctx = { t->cfg, t->mongo, &t->redis, req->request_id };
+    return ctx;
+}
+
+enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
+                                struct cv_user *user, struct token_claims *claims,
+                                struct cv_error *err)
+{
+    const char *h = FCGX_GetParam("HTTP_AUTHORIZATION", req->fcgx->envp);
+    struct cv_ctx ctx = app_ctx(t, req);
+    enum cv_status st;
+
+    if (h == NULL || h[0] == '\0')
+        return cv_error_set(err, CV_ERR_UNAUTHORIZED, "authentication required");
+    if (strncasecmp(h, "Bearer ", 7) != 0)
+        return cv_error_set(err, CV_ERR_UNAUTHORIZED, "expected Authorization: Bearer <token>");
+    h += 7;
+    while (*h == ' ')
+        h++;
+    st = auth_authenticate(&ctx, h, strlen(h), user, claims, err);
+    if (st == CV_OK)
+        (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user->id);
+    return st;
 }
 
 static double elapsed_s(const struct timespec *start)

@@ -14,10 +14,13 @@
 #include <mongoc/mongoc.h>
 
 #include "config.h"
+#include "ctx.h"
 #include "cv_status.h"
 #include "http.h"
 #include "metrics.h"
 #include "redis_conn.h"
+#include "token.h"
+#include "user_repo.h"
 
 struct app_thread {
     const struct cv_config *cfg;
@@ -36,6 +39,18 @@ typedef enum cv_status (*app_handler_fn)(struct app_thread *t, struct http_reque
 /* The routes of the product, for cv_metrics_create: *n is set to their
  * count and the array stays valid for the life of the process. */
 const struct cv_metrics_route *app_metric_routes(size_t *n);
+
+/* The core context of a request handled by this thread. */
+struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req);
+
+/*
+ * Authenticate the request's "Authorization: Bearer <token>": on success
+ * fills user and claims and records the user id for the access log.
+ * CV_ERR_UNAUTHORIZED / CV_ERR_TOKEN_EXPIRED / CV_ERR_UNAVAILABLE otherwise.
+ */
+enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
+                                struct cv_user *user, struct token_claims *claims,
+                                struct cv_error *err) CV_WARN_UNUSED;
 
 /* Answer one accepted request completely (the caller then finishes it). */
 void app_handle(struct app_thread *t, FCGX_Request *fcgx);

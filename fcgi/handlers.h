@@ -1,6 +1,8 @@
 /*
  * handlers.h (fcgi/) - the request handlers, one group per file
- * (handle_ops.c: health, readiness, metrics). Each follows app_handler_fn.
+ * (handle_ops.c: health, readiness, metrics; handle_auth.c: accounts;
+ * handle_upload.c and handle_analyses.c: CV analyses).
+ * Each follows app_handler_fn.
  */
 #ifndef CV_FCGI_HANDLERS_H
 #define CV_FCGI_HANDLERS_H
@@ -13,5 +15,29 @@ enum cv_status handle_ready(struct app_thread *t, struct http_request *req,
                             struct http_response *resp, struct cv_error *err);
 enum cv_status handle_metrics(struct app_thread *t, struct http_request *req,
                               struct http_response *resp, struct cv_error *err);
+
+enum cv_status handle_register(struct app_thread *t, struct http_request *req,
+                               struct http_response *resp, struct cv_error *err);
+enum cv_status handle_login(struct app_thread *t, struct http_request *req,
+                            struct http_response *resp, struct cv_error *err);
+enum cv_status handle_me(struct app_thread *t, struct http_request *req,
+                         struct http_response *resp, struct cv_error *err);
+enum cv_status handle_logout(struct app_thread *t, struct http_request *req,
+                             struct http_response *resp, struct cv_error *err);
+enum cv_status handle_delete_me(struct app_thread *t, struct http_request *req,
+                                struct http_response *resp, struct cv_error *err);
+
+enum cv_status handle_upload_analysis(struct app_thread *t, struct http_request *req,
+                                      struct http_response *resp, struct cv_error *err);
+enum cv_status handle_list_analyses(struct app_thread *t, struct http_request *req,
+                                    struct http_response *resp, struct cv_error *err);
+enum cv_status handle_get_analysis(struct app_thread *t, struct http_request *req,
+                                   struct http_response *resp, struct cv_error *err);
+enum cv_status handle_delete_analysis(struct app_thread *t, struct http_request *req,
+                                      struct http_response *resp, struct cv_error *err);
+enum cv_status handle_retry_analysis(struct app_thread *t, struct http_request *req,
+                                     struct http_response *resp, struct cv_error *err);
+enum cv_status handle_analysis_file(struct app_thread *t, struct http_request *req,
+                                    struct http_response *resp, struct cv_error *err);
 
 #endif

@@ -26,6 +26,7 @@
 #include "cv_limits.h"
 #include "listen.h"
 #include "log.h"
+#include "password.h"
 
 /* ---- child: threads accepting requests ---- */
 
@@ -119,6 +120,10 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
 
     cv_db_global_init();
     cv_error_clear(&err);
+    if (password_global_init(&err) != CV_OK) {
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "child %u: libsodium", slot);
+        return 1;
+    }
     shared.cfg = cfg;
     shared.metrics = metrics;
     shared.listen_fd = listen_fd;

@@ -55,5 +55,10 @@
 
 /* Worker: how long one wait for jobs blocks before checking for a stop. */
 #define CV_WORKER_POLL_MS 1000
+/* The sweep runs every this many polls, and queues again an analysis
+ * recorded but not marked enqueued for longer than this (an upload takes
+ * milliseconds between the two; a minute is unambiguous). */
+#define CV_WORKER_SWEEP_EVERY_POLLS 5
+#define CV_WORKER_STRANDED_AFTER_MS 60000
 
 #endif

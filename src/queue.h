@@ -18,4 +18,10 @@
  * Redis is down or refuses. */
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err) CV_WARN_UNUSED;
 
+/* Add the job {analysisId, requestId} to the stream. CV_ERR_UNAVAILABLE
+ * when Redis is down; the job may then or may not be in the stream (a
+ * reply lost after XADD), which the worker's idempotence covers. */
+enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
+                                const char *request_id, struct cv_error *err) CV_WARN_UNUSED;
+
 #endif

@@ -1,18 +1,23 @@
 /*
- * storage.c - storage readiness (see storage.h). The S3 probe is a HEAD of
- * the bucket signed with libcurl's built-in SigV4.
+ * storage.c - CV file storage, local directory or S3 (see storage.h).
  */
 #include "storage.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "cv_limits.h"
+#include "s3.h"
+
+#define STORAGE_INCOMING ".incoming"
+#define STORAGE_S3_PREFIX "cv/"
+#define STORAGE_COPY_CHUNK_BYTES (64 * 1024)
 
 static enum cv_status storage_check_local(const struct cv_config *cfg, struct cv_error *err)
 {
@@ -30,68 +35,254 @@ static enum cv_status storage_check_local(const struct cv_config *cfg, struct cv
     return CV_OK;
 }
 
-/* The bucket's URL: path style on a custom endpoint, virtual host on AWS. */
-static int s3_bucket_url(const struct cv_config *cfg, char *url, size_t size)
-{
-    if (cfg->s3_endpoint != NULL && cfg->s3_force_path_style)
-        return snprintf(url, size, "%s/%s/", cfg->s3_endpoint, cfg->s3_bucket);
-    if (cfg->s3_endpoint != NULL) {
-        const char *host = strstr(cfg->s3_endpoint, "://");
-        size_t scheme_len = (size_t)(host - cfg->s3_endpoint);
-        return snprintf(url, size, "%.*s://%s.%s/", (int)scheme_len, cfg->s3_endpoint,
-                        cfg->s3_bucket, host + 3);
-    }
-    if (cfg->s3_force_path_style)
-        return snprintf(url, size, "https://s3.%s.amazonaws.com/%s/", cfg->s3_region,
-                        cfg->s3_bucket);
-    return snprintf(url, size, "https://%s.s3.%s.amazonaws.com/", cfg->s3_bucket,
-                    cfg->s3_region);
-}
-
-static enum cv_status storage_check_s3(const struct cv_config *cfg, struct cv_error *err)
-{
-    char url[1024], sigv4[128], userpwd[512];
-    enum cv_status st = CV_OK;
-    long code = 0;
-    CURLcode rc;
-    CURL *curl;
-    int n;
-
-    n = s3_bucket_url(cfg, url, sizeof(url));
-    if (n < 0 || (size_t)n >= sizeof(url))
-        return cv_error_set(err, CV_ERR_CONFIG, "S3 bucket URL too long");
-    n = snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", cfg->s3_region);
-    if (n < 0 || (size_t)n >= sizeof(sigv4))
-        return cv_error_set(err, CV_ERR_CONFIG, "S3_REGION too long");
-    n = snprintf(userpwd, sizeof(userpwd), "%s:%s", cfg->s3_access_key_id,
-                 cfg->s3_secret_access_key);
-    if (n < 0 || (size_t)n >= sizeof(userpwd))
-        return cv_error_set(err, CV_ERR_CONFIG, "S3 credentials too long");
-    curl = curl_easy_init();
-    if (curl == NULL)
-        return cv_error_set(err, CV_ERR_NOMEM, "curl_easy_init failed");
-    (void)curl_easy_setopt(curl, CURLOPT_URL, url);
-    (void)curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    (void)curl_easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4);
-    (void)curl_easy_setopt(curl, CURLOPT_USERPWD, userpwd);
-    (void)curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    (void)curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)CV_STORAGE_TIMEOUT_MS);
-    (void)curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)CV_STORAGE_TIMEOUT_MS);
-    (void)curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    rc = curl_easy_perform(curl);
-    if (rc != CURLE_OK)
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "S3 HEAD bucket: %s", curl_easy_strerror(rc));
-    else if (curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code) != CURLE_OK || code != 200)
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "S3 HEAD bucket %s: HTTP %ld",
-                          cfg->s3_bucket, code);
-    curl_easy_cleanup(curl);
-    explicit_bzero(userpwd, sizeof(userpwd));
-    return st;
-}
-
 enum cv_status cv_storage_check(const struct cv_config *cfg, struct cv_error *err)
 {
     if (cfg->storage == CV_STORAGE_S3)
-        return storage_check_s3(cfg, err);
+        return s3_head_bucket(cfg, err);
     return storage_check_local(cfg, err);
+}
+
+void storage_new_key(const char *ext, char key[STORAGE_KEY_MAX])
+{
+    unsigned char raw[16];
+    char hex[33];
+
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+    (void)snprintf(key, STORAGE_KEY_MAX, "%s%s%.8s", hex, ext[0] ? "." : "", ext);
+}
+
+int storage_key_valid(const char *key)
+{
+    size_t i;
+
+    for (i = 0; i < 32; i++) {
+        char c = key[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return 0;
+    }
+    if (key[32] == '\0')
+        return 1;
+    if (key[32] != '.')
+        return 0;
+    for (i = 33; key[i] != '\0'; i++) {
+        if (i > 40 || !((key[i] >= 'a' && key[i] <= 'z') || (key[i] >= '0' && key[i] <= '9')))
+            return 0;
+    }
+    return i > 33;
+}
+
+static enum cv_status path_join(char *out, size_t size, const char *dir, const char *name,
+                                struct cv_error *err)
+{
+    int n = snprintf(out, size, "%s/%s", dir, name);
+
+    if (n < 0 || (size_t)n >= size)
+        return cv_error_set(err, CV_ERR_CONFIG, "path under %s too long", dir);
+    return CV_OK;
+}
+
+enum cv_status storage_writer_open(const struct cv_config *cfg, struct storage_writer *w,
+                                   uint64_t max_size, struct cv_error *err)
+{
+    char dir[PATH_MAX], name[STORAGE_KEY_MAX];
+    enum cv_status st;
+
+    w->fd = -1;
+    w->size = 0;
+    w->max_size = max_size;
+    w->tmp_path[0] = '\0';
+    crypto_hash_sha256_init(&w->sha);
+    st = path_join(dir, sizeof(dir), cfg->upload_dir, STORAGE_INCOMING, err);
+    if (st != CV_OK)
+        return st;
+    if (mkdir(dir, 0750) != 0 && errno != EEXIST)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "mkdir %s: %s", dir, strerror(errno));
+    storage_new_key("part", name);
+    st = path_join(w->tmp_path, sizeof(w->tmp_path), dir, name, err);
+    if (st != CV_OK)
+        return st;
+    w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (w->fd < 0) {
+        w->tmp_path[0] = '\0';
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "open %s: %s", dir, strerror(errno));
+    }
+    return CV_OK;
+}
+
+enum cv_status storage_writer_write(struct storage_writer *w, const void *data, size_t len,
+                                    struct cv_error *err)
+{
+    const char *p = data;
+
+    if (len > w->max_size - w->size)
+        return cv_error_set(err, CV_ERR_TOO_LARGE, "the file is larger than %llu bytes",
+                            (unsigned long long)w->max_size);
+    crypto_hash_sha256_update(&w->sha, data, len);
+    w->size += len;
+    while (len > 0) {
+        ssize_t n = write(w->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return cv_error_set(err, CV_ERR_UNAVAILABLE, "write %s: %s", w->tmp_path,
+                                strerror(errno));
+        p += n;
+        len -= (size_t)n;
+    }
+    return CV_OK;
+}
+
+void storage_writer_sha256_hex(struct storage_writer *w, char out[65])
+{
+    crypto_hash_sha256_state copy = w->sha;
+    unsigned char digest[crypto_hash_sha256_BYTES];
+
+    crypto_hash_sha256_final(&copy, digest);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+enum cv_status storage_writer_commit(const struct cv_config *cfg, struct storage_writer *w,
+                                     const char *key, const char *content_type,
+                                     struct cv_error *err)
+{
+    char dest[PATH_MAX], sha[65];
+    enum cv_status st;
+
+    if (fsync(w->fd) != 0)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "fsync: %s", strerror(errno));
+    if (cfg->storage == CV_STORAGE_S3) {
+        char object[STORAGE_KEY_MAX + 8];
+        storage_writer_sha256_hex(w, sha);
+        (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
+        st = s3_put_file(cfg, object, w->tmp_path, w->size, sha, content_type, err);
+        if (st != CV_OK)
+            return st;
+        storage_writer_abort(w);   /* the bucket has it: drop the spool file */
+        return CV_OK;
+    }
+    st = path_join(dest, sizeof(dest), cfg->upload_dir, key, err);
+    if (st != CV_OK)
+        return st;
+    if (rename(w->tmp_path, dest) != 0)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "rename into %s: %s", cfg->upload_dir,
+                            strerror(errno));
+    w->tmp_path[0] = '\0';
+    close(w->fd);
+    w->fd = -1;
+    {   /* make the rename itself durable */
+        int dfd = open(cfg->upload_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) {
+            (void)fsync(dfd);
+            close(dfd);
+        }
+    }
+    return CV_OK;
+}
+
+void storage_writer_abort(struct storage_writer *w)
+{
+    if (w->fd >= 0)
+        close(w->fd);
+    w->fd = -1;
+    if (w->tmp_path[0] != '\0')
+        (void)unlink(w->tmp_path);
+    w->tmp_path[0] = '\0';
+}
+
+enum cv_status storage_delete(const struct cv_config *cfg, const char *key, struct cv_error *err)
+{
+    char path[PATH_MAX];
+    enum cv_status st;
+
+    if (!storage_key_valid(key))
+        return cv_error_set(err, CV_ERR_INTERNAL, "refusing storage key %.64s", key);
+    if (cfg->storage == CV_STORAGE_S3) {
+        char object[STORAGE_KEY_MAX + 8];
+        (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
+        return s3_delete(cfg, object, err);
+    }
+    st = path_join(path, sizeof(path), cfg->upload_dir, key, err);
+    if (st != CV_OK)
+        return st;
+    if (unlink(path) != 0 && errno != ENOENT)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "unlink %s: %s", path, strerror(errno));
+    return CV_OK;
+}
+
+static enum cv_status copy_file(const char *src, const char *dest, struct cv_error *err)
+{
+    char buf[STORAGE_COPY_CHUNK_BYTES];
+    enum cv_status st = CV_OK;
+    int in, out;
+
+    in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return errno == ENOENT ? cv_error_set(err, CV_ERR_NOT_FOUND, "stored file is missing")
+                               : cv_error_set(err, CV_ERR_UNAVAILABLE, "open %s: %s", src,
+                                              strerror(errno));
+    out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (out < 0) {
+        close(in);
+        return cv_error_set(err, CV_ERR_IO, "create %s: %s", dest, strerror(errno));
+    }
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof(buf)), w = 0;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n < 0)
+                st = cv_error_set(err, CV_ERR_UNAVAILABLE, "read %s: %s", src, strerror(errno));
+            break;
+        }
+        while (w < n) {
+            ssize_t k = write(out, buf + w, (size_t)(n - w));
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k < 0) {
+                st = cv_error_set(err, CV_ERR_IO, "write %s: %s", dest, strerror(errno));
+                break;
+            }
+            w += k;
+        }
+        if (st != CV_OK)
+            break;
+    }
+    close(in);
+    if (close(out) != 0 && st == CV_OK)
+        st = cv_error_set(err, CV_ERR_IO, "close %s: %s", dest, strerror(errno));
+    if (st != CV_OK)
+        (void)unlink(dest);
+    return st;
+}
+
+enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, const char *dest_path,
+                             struct cv_error *err)
+{
+    char path[PATH_MAX];
+    enum cv_status st;
+
+    if (!storage_key_valid(key))
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "invalid storage key");
+    if (cfg->storage == CV_STORAGE_S3) {
+        char object[STORAGE_KEY_MAX + 8];
+        (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
+        return s3_get_file(cfg, object, dest_path, err);
+    }
+    st = path_join(path, sizeof(path), cfg->upload_dir, key, err);
+    if (st != CV_OK)
+        return st;
+    return copy_file(path, dest_path, err);
+}
+
+enum cv_status storage_presign_get(const struct cv_config *cfg, const char *key,
+                                   const char *download_name, char **url, struct cv_error *err)
+{
+    char object[STORAGE_KEY_MAX + 8];
+
+    if (cfg->storage != CV_STORAGE_S3 || !storage_key_valid(key))
+        return cv_error_set(err, CV_ERR_INTERNAL, "presign needs s3 storage and a valid key");
+    (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
+    return s3_presign_get(cfg, object, download_name, STORAGE_PRESIGN_TTL_S,
+                          (int64_t)time(NULL), url, err);
 }

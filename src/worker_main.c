@@ -4,8 +4,10 @@
  *   cv-worker [--env-file PATH] [--check-config] [--version]
  *
  * This version connects to MongoDB and Redis, makes sure the consumer
- * group exists, reports dependency changes, and waits; SIGTERM or SIGINT
- * stops it cleanly (exit 0). Job processing builds on this loop.
+ * group exists, reports dependency changes, and sweeps: an analysis
+ * recorded but never queued (a crash between the two steps of an upload)
+ * is queued again. SIGTERM or SIGINT stops it cleanly (exit 0). Job
+ * processing builds on this loop.
  */
 #include <getopt.h>
 #include <signal.h>
@@ -14,12 +16,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis_service.h"
 #include "config.h"
 #include "db.h"
 #include "cv_limits.h"
 #include "log.h"
 #include "queue.h"
 #include "redis_conn.h"
+#include "timefmt.h"
 #include "version.h"
 
 extern char **environ;
@@ -50,6 +54,22 @@ static void worker_check_deps(const struct cv_config *cfg, mongoc_client_t *mong
     *was_ok = ok;
 }
 
+/* Queue again what an upload recorded but never queued. */
+static void worker_sweep(const struct cv_config *cfg, mongoc_client_t *mongo,
+                         struct cv_redis *redis)
+{
+    struct cv_ctx ctx = { cfg, mongo, redis, NULL };
+    struct cv_error err;
+    size_t n = 0;
+
+    cv_error_clear(&err);
+    if (analysis_requeue_stranded(&ctx, cv_time_now_ms() - CV_WORKER_STRANDED_AFTER_MS, &n,
+                                  &err) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "sweep failed; will retry");
+    else if (n > 0)
+        cv_log(CV_LOG_INFO, NULL, "sweep queued %zu stranded analyses", n);
+}
+
 static int worker_run(const struct cv_config *cfg)
 {
     mongoc_client_pool_t *pool;
@@ -77,6 +97,8 @@ static int worker_run(const struct cv_config *cfg)
         nanosleep(&pause, NULL);   /* a signal cuts it short */
         if (++ticks % 5 == 0)
             worker_check_deps(cfg, mongo, &redis, &deps_ok);
+        if (deps_ok && ticks % CV_WORKER_SWEEP_EVERY_POLLS == 0)
+            worker_sweep(cfg, mongo, &redis);
     }
     cv_log(CV_LOG_INFO, NULL, "cv-worker stopping");
     cv_redis_close(&redis);

@@ -6,6 +6,7 @@ directory, and every test talks to nginx only. At the end the stack is
 stopped and the service logs are searched for sanitizer reports, which fail
 the run.
 """
+import itertools
 import os
 import pathlib
 import re
@@ -14,6 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 
 import httpx
 import pytest
@@ -98,10 +100,46 @@ def stack():
         assert not reports, f"sanitizer reports in service logs: {reports}"
 
 
+_next_ip = itertools.count()
+
+
+def fresh_ip():
+    """A loopback source address of its own, so a test's requests fill no
+    other test's nginx rate-limit buckets (127.0.0.10 .. 127.0.0.249)."""
+    return f"127.0.0.{10 + next(_next_ip) % 240}"
+
+
 @pytest.fixture
 def api(stack):
-    with stack.client() as c:
+    with stack.client(source_ip=fresh_ip()) as c:
         yield c
+
+
+def unique_email(prefix="user"):
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+class Account:
+    def __init__(self, email, password, name, token, user):
+        self.email, self.password, self.name = email, password, name
+        self.token, self.user = token, user
+
+    @property
+    def auth(self):
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def register(client, email=None, password="s3cret-Passw0rd", name="Ada Lovelace"):
+    email = email or unique_email()
+    r = client.post("/api/auth/register", json={"email": email, "password": password, "name": name})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    return Account(email, password, name, body["token"], body["user"])
+
+
+@pytest.fixture
+def account(api):
+    return register(api)
 
 
 def assert_error(resp, status, code):

@@ -1,0 +1,192 @@
+/*
+ * handle_auth.c (fcgi/) - the Auth endpoints of API.md: register, login,
+ * me, logout, delete me. Each reads and validates its JSON body, calls one
+ * function of the accounts service (src/auth.h) and renders the answer.
+ */
+#include "handlers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "account_rules.h"
+#include "auth.h"
+#include "json_fields.h"
+#include "password.h"
+#include "render.h"
+#include "timefmt.h"
+
+/* A password field is never hashed when longer than this many bytes
+ * (128 code points of up to 4 bytes): argon2 cost stays bounded. */
+#define AUTH_PASSWORD_FIELD_MAX_BYTES (4 * PASSWORD_MAX_CODE_POINTS)
+/* Generous caps on raw fields, checked before the real rules. */
+#define AUTH_EMAIL_FIELD_MAX_BYTES 1024
+#define AUTH_NAME_FIELD_MAX_BYTES 1024
+
+/* Render {"token","user"} with status. */
+static enum cv_status respond_session(struct http_response *resp, int status, const char *token,
+                                      const struct cv_user *user, struct cv_error *err)
+{
+    json_object *obj = json_object_new_object();
+    json_object *u = render_user(user, cv_time_now_ms());
+    enum cv_status st;
+
+    if (obj == NULL || u == NULL) {
+        json_object_put(obj);
+        json_object_put(u);
+        return cv_error_set(err, CV_ERR_NOMEM, "rendering the session failed");
+    }
+    json_object_object_add(obj, "token", json_object_new_string(token));
+    json_object_object_add(obj, "user", u);
+    st = http_respond_json(resp, status, obj);
+    json_object_put(obj);
+    return st == CV_OK ? CV_OK : cv_error_set(err, st, "rendering the session failed");
+}
+
+enum cv_status handle_register(struct app_thread *t, struct http_request *req,
+                               struct http_response *resp, struct cv_error *err)
+{
+    char email[ACCOUNT_EMAIL_MAX_BYTES + 1], name[ACCOUNT_NAME_MAX_BYTES + 1];
+    const char *e, *p, *n, *why;
+    size_t elen, plen, nlen;
+    struct auth_credentials cred;
+    struct cv_ctx ctx = app_ctx(t, req);
+    struct cv_user user;
+    json_object *body;
+    char *token = NULL;
+    enum cv_status st;
+
+    st = http_read_json_object(req, &body, err);
+    if (st != CV_OK)
+        return st;
+    if (json_field_string(body, "email", true, AUTH_EMAIL_FIELD_MAX_BYTES, &e, &elen, err) &&
+        !account_email_normalize(e, elen, email, sizeof(email)))
+        cv_error_add_field(err, "email", "must be a valid email address");
+    if (json_field_string(body, "password", true, AUTH_PASSWORD_FIELD_MAX_BYTES, &p, &plen, err) &&
+        !password_policy_ok(p, plen, &why))
+        cv_error_add_field(err, "password", "%s", why);
+    if (json_field_string(body, "name", true, AUTH_NAME_FIELD_MAX_BYTES, &n, &nlen, err) &&
+        !account_name_normalize(n, nlen, name, sizeof(name), &why))
+        cv_error_add_field(err, "name", "%s", why);
+    if (err->nfields == 0) {
+        cred = (struct auth_credentials){ email, p, plen };
+        st = auth_register(&ctx, &cred, name, &user, &token, err);
+        if (st == CV_OK) {
+            (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user.id);
+            st = respond_session(resp, 201, token, &user, err);
+        }
+    } else {
+        st = CV_ERR_INVALID;
+    }
+    free(token);
+    json_object_put(body);
+    return st;
+}
+
+enum cv_status handle_login(struct app_thread *t, struct http_request *req,
+                            struct http_response *resp, struct cv_error *err)
+{
+    char email[ACCOUNT_EMAIL_MAX_BYTES + 1];
+    const char *e, *p;
+    size_t elen, plen;
+    struct auth_credentials cred;
+    struct cv_ctx ctx = app_ctx(t, req);
+    struct cv_user user;
+    json_object *body;
+    char *token = NULL;
+    enum cv_status st;
+    bool email_ok;
+
+    st = http_read_json_object(req, &body, err);
+    if (st != CV_OK)
+        return st;
+    (void)json_field_string(body, "email", true, AUTH_EMAIL_FIELD_MAX_BYTES, &e, &elen, err);
+    (void)json_field_string(body, "password", true, AUTH_PASSWORD_FIELD_MAX_BYTES, &p, &plen, err);
+    if (err->nfields > 0) {
+        json_object_put(body);
+        return CV_ERR_INVALID;
+    }
+    /* A malformed email cannot have an account: the same answer as a
+     * wrong password, so the endpoint tells nothing about accounts. */
+    email_ok = account_email_normalize(e, elen, email, sizeof(email));
+    if (!email_ok) {
+        password_verify_dummy(p, plen);
+        json_object_put(body);
+        return cv_error_set(err, CV_ERR_INVALID_CREDENTIALS, "invalid email or password");
+    }
+    cred = (struct auth_credentials){ email, p, plen };
+    st = auth_login(&ctx, &cred, &user, &token, err);
+    if (st == CV_OK) {
+        (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user.id);
+        st = respond_session(resp, 200, token, &user, err);
+    }
+    free(token);
+    json_object_put(body);
+    return st;
+}
+
+enum cv_status handle_me(struct app_thread *t, struct http_request *req,
+                         struct http_response *resp, struct cv_error *err)
+{
+    struct token_claims claims;
+    struct cv_user user;
+    json_object *obj, *u;
+    enum cv_status st;
+
+    st = app_authenticate(t, req, &user, &claims, err);
+    if (st != CV_OK)
+        return st;
+    obj = json_object_new_object();
+    u = render_user(&user, cv_time_now_ms());
+    if (obj == NULL || u == NULL) {
+        json_object_put(obj);
+        json_object_put(u);
+        return cv_error_set(err, CV_ERR_NOMEM, "rendering the user failed");
+    }
+    json_object_object_add(obj, "user", u);
+    st = http_respond_json(resp, 200, obj);
+    json_object_put(obj);
+    return st == CV_OK ? CV_OK : cv_error_set(err, st, "rendering the user failed");
+}
+
+enum cv_status handle_logout(struct app_thread *t, struct http_request *req,
+                             struct http_response *resp, struct cv_error *err)
+{
+    struct cv_ctx ctx = app_ctx(t, req);
+    struct token_claims claims;
+    struct cv_user user;
+    enum cv_status st;
+
+    st = app_authenticate(t, req, &user, &claims, err);
+    if (st == CV_OK)
+        st = auth_logout(&ctx, &claims, err);
+    if (st == CV_OK)
+        resp->status = 204;
+    return st;
+}
+
+enum cv_status handle_delete_me(struct app_thread *t, struct http_request *req,
+                                struct http_response *resp, struct cv_error *err)
+{
+    struct cv_ctx ctx = app_ctx(t, req);
+    struct token_claims claims;
+    struct cv_user user;
+    json_object *body;
+    const char *p;
+    size_t plen;
+    enum cv_status st;
+
+    st = app_authenticate(t, req, &user, &claims, err);
+    if (st != CV_OK)
+        return st;
+    st = http_read_json_object(req, &body, err);
+    if (st != CV_OK)
+        return st;
+    if (!json_field_string(body, "password", true, AUTH_PASSWORD_FIELD_MAX_BYTES, &p, &plen, err))
+        st = CV_ERR_INVALID;
+    else
+        st = auth_delete_account(&ctx, &user, &claims, p, plen, err);
+    if (st == CV_OK)
+        resp->status = 204;
+    json_object_put(body);
+    return st;
+}

@@ -1,0 +1,477 @@
+/*
+ * analysis_repo.c - the analyses collection (see analysis_repo.h).
+ */
+#include "analysis_repo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bson_util.h"
+#include "timefmt.h"
+
+#define ANALYSES "analyses"
+
+static int schema_ready;
+
+static mongoc_collection_t *analyses(struct cv_ctx *ctx)
+{
+    return mongoc_client_get_collection(ctx->mongo, ctx->cfg->mongodb_db, ANALYSES);
+}
+
+enum cv_status analysis_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err)
+{
+    bson_t cmd = BSON_INITIALIZER, indexes, index, key;
+    bson_error_t berr;
+    bool ok;
+
+    if (__atomic_load_n(&schema_ready, __ATOMIC_ACQUIRE))
+        return CV_OK;
+    BSON_APPEND_UTF8(&cmd, "createIndexes", ANALYSES);
+    BSON_APPEND_ARRAY_BEGIN(&cmd, "indexes", &indexes);
+    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
+    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
+    BSON_APPEND_INT32(&key, "userId", 1);
+    BSON_APPEND_INT32(&key, "createdAt", -1);
+    bson_append_document_end(&index, &key);
+    BSON_APPEND_UTF8(&index, "name", "user_created");
+    bson_append_document_end(&indexes, &index);
+    bson_append_array_end(&cmd, &indexes);
+    ok = mongoc_client_write_command_with_opts(ctx->mongo, ctx->cfg->mongodb_db, &cmd, NULL,
+                                               NULL, &berr);
+    bson_destroy(&cmd);
+    if (!ok)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "createIndexes analyses: %s", berr.message);
+    __atomic_store_n(&schema_ready, 1, __ATOMIC_RELEASE);
+    return CV_OK;
+}
+
+static void append_oid_hex(bson_t *b, const char *name, const char *hex)
+{
+    bson_oid_t oid;
+
+    if (cv_oid_parse(hex, strlen(hex), &oid))
+        BSON_APPEND_OID(b, name, &oid);
+}
+
+static void append_str_or_null(bson_t *b, const char *name, const char *s)
+{
+    if (s != NULL)
+        BSON_APPEND_UTF8(b, name, s);
+    else
+        BSON_APPEND_NULL(b, name);
+}
+
+/* A json-c value from the BSON document at path (NULL when absent/null). */
+static json_object *json_at(const bson_t *doc, const char *path)
+{
+    bson_iter_t it, sub;
+    const uint8_t *data;
+    uint32_t len;
+    bson_t inner;
+    json_object *obj = NULL;
+    char *s;
+
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &sub) ||
+        !BSON_ITER_HOLDS_DOCUMENT(&sub))
+        return NULL;
+    bson_iter_document(&sub, &len, &data);
+    if (!bson_init_static(&inner, data, len))
+        return NULL;
+    s = bson_as_relaxed_extended_json(&inner, NULL);
+    if (s != NULL)
+        obj = json_tokener_parse(s);
+    bson_free(s);
+    return obj;
+}
+
+static void analysis_from_bson(const bson_t *doc, struct analysis *a)
+{
+    char status[16];
+
+    memset(a, 0, sizeof(*a));
+    bson_get_oid_hex(doc, "_id", a->id);
+    bson_get_oid_hex(doc, "userId", a->user_id);
+    bson_get_utf8(doc, "status", status, sizeof(status));
+    if (!analysis_status_parse(status, &a->status))
+        a->status = ANALYSIS_QUEUED;
+    bson_get_utf8(doc, "fileName", a->file_name, sizeof(a->file_name));
+    a->file_size = bson_get_int(doc, "fileSize");
+    bson_get_utf8(doc, "mimeType", a->mime_type, sizeof(a->mime_type));
+    bson_get_utf8(doc, "fileKey", a->file_key, sizeof(a->file_key));
+    bson_get_utf8(doc, "fileSha256", a->file_sha256, sizeof(a->file_sha256));
+    a->options.job_description = bson_dup_utf8(doc, "options.jobDescription");
+    a->options.target_role = bson_dup_utf8(doc, "options.targetRole");
+    a->options.optimize = bson_get_bool(doc, "options.optimize");
+    bson_get_utf8(doc, "options.language", a->options.language, sizeof(a->options.language));
+    a->attempts = (int)bson_get_int(doc, "attempts");
+    bson_get_utf8(doc, "error", a->error, sizeof(a->error));
+    a->result = json_at(doc, "result");
+    a->analyzer = json_at(doc, "analyzer");
+    a->optimized_version = bson_dup_utf8(doc, "optimizedVersion");
+    a->original_text = bson_dup_utf8(doc, "originalText");
+    bson_get_utf8(doc, "requestId", a->request_id, sizeof(a->request_id));
+    a->created_at_ms = bson_get_date(doc, "createdAt");
+    a->updated_at_ms = bson_get_date(doc, "updatedAt");
+    a->started_at_ms = bson_get_date(doc, "startedAt");
+    a->completed_at_ms = bson_get_date(doc, "completedAt");
+    a->enqueued_at_ms = bson_get_date(doc, "enqueuedAt");
+}
+
+enum cv_status analysis_repo_insert(struct cv_ctx *ctx, struct analysis *a, struct cv_error *err)
+{
+    bson_t doc = BSON_INITIALIZER, opts;
+    mongoc_collection_t *coll;
+    bson_error_t berr;
+    bson_oid_t oid;
+    int64_t now = cv_time_now_ms();
+    enum cv_status st = CV_OK;
+
+    bson_oid_init(&oid, NULL);
+    a->status = ANALYSIS_QUEUED;
+    a->created_at_ms = a->updated_at_ms = now;
+    BSON_APPEND_OID(&doc, "_id", &oid);
+    append_oid_hex(&doc, "userId", a->user_id);
+    BSON_APPEND_UTF8(&doc, "status", analysis_status_name(a->status));
+    BSON_APPEND_UTF8(&doc, "fileName", a->file_name);
+    BSON_APPEND_INT64(&doc, "fileSize", a->file_size);
+    BSON_APPEND_UTF8(&doc, "mimeType", a->mime_type);
+    BSON_APPEND_UTF8(&doc, "fileKey", a->file_key);
+    BSON_APPEND_UTF8(&doc, "fileSha256", a->file_sha256);
+    BSON_APPEND_DOCUMENT_BEGIN(&doc, "options", &opts);
+    append_str_or_null(&opts, "jobDescription", a->options.job_description);
+    append_str_or_null(&opts, "targetRole", a->options.target_role);
+    BSON_APPEND_BOOL(&opts, "optimize", a->options.optimize);
+    append_str_or_null(&opts, "language", a->options.language[0] ? a->options.language : NULL);
+    bson_append_document_end(&doc, &opts);
+    BSON_APPEND_INT32(&doc, "attempts", 0);
+    BSON_APPEND_NULL(&doc, "error");
+    BSON_APPEND_NULL(&doc, "result");
+    BSON_APPEND_NULL(&doc, "optimizedVersion");
+    BSON_APPEND_NULL(&doc, "originalText");
+    BSON_APPEND_NULL(&doc, "analyzer");
+    BSON_APPEND_UTF8(&doc, "requestId", a->request_id);
+    BSON_APPEND_DATE_TIME(&doc, "createdAt", now);
+    BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
+    BSON_APPEND_NULL(&doc, "startedAt");
+    BSON_APPEND_NULL(&doc, "completedAt");
+    BSON_APPEND_NULL(&doc, "enqueuedAt");
+    coll = analyses(ctx);
+    if (!mongoc_collection_insert_one(coll, &doc, NULL, NULL, &berr))
+        st = db_write_error(&berr, CV_OK, err, "insert analysis");
+    else
+        bson_oid_to_string(&oid, a->id);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&doc);
+    return st;
+}
+
+/* {_id: id[, userId: user_id]}; false for a malformed id. */
+static bool filter_for(bson_t *filter, const char *id, const char *user_id)
+{
+    bson_oid_t oid, uid;
+
+    if (!cv_oid_parse(id, strlen(id), &oid))
+        return false;
+    BSON_APPEND_OID(filter, "_id", &oid);
+    if (user_id != NULL) {
+        if (!cv_oid_parse(user_id, strlen(user_id), &uid))
+            return false;
+        BSON_APPEND_OID(filter, "userId", &uid);
+    }
+    return true;
+}
+
+enum cv_status analysis_repo_get(struct cv_ctx *ctx, const char *id, const char *user_id,
+                                 bool with_text, struct analysis *a, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, proj;
+    mongoc_collection_t *coll;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t berr;
+    enum cv_status st;
+
+    memset(a, 0, sizeof(*a));
+    if (!filter_for(&filter, id, user_id)) {
+        bson_destroy(&filter);
+        bson_destroy(&opts);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+    }
+    BSON_APPEND_INT64(&opts, "limit", 1);
+    if (!with_text) {
+        BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
+        BSON_APPEND_INT32(&proj, "originalText", 0);
+        bson_append_document_end(&opts, &proj);
+    }
+    coll = analyses(ctx);
+    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+    if (mongoc_cursor_next(cur, &doc)) {
+        analysis_from_bson(doc, a);
+        st = CV_OK;
+    } else if (mongoc_cursor_error(cur, &berr)) {
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find analysis: %s", berr.message);
+    } else {
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+    }
+    mongoc_cursor_destroy(cur);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&filter);
+    bson_destroy(&opts);
+    return st;
+}
+
+enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const char *status,
+                                  int64_t page, int64_t limit, struct analysis **items,
+                                  size_t *count, int64_t *total, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, sort, proj;
+    mongoc_collection_t *coll;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t berr;
+    bson_oid_t uid;
+    enum cv_status st = CV_OK;
+    int64_t n;
+
+    *items = NULL;
+    *count = 0;
+    *total = 0;
+    if (limit < 1 || limit > ANALYSIS_LIST_MAX_LIMIT || page < 1 ||
+        !cv_oid_parse(user_id, strlen(user_id), &uid)) {
+        bson_destroy(&filter);
+        bson_destroy(&opts);
+        return cv_error_set(err, CV_ERR_INTERNAL, "list: bad arguments");
+    }
+    BSON_APPEND_OID(&filter, "userId", &uid);
+    if (status != NULL)
+        BSON_APPEND_UTF8(&filter, "status", status);
+    coll = analyses(ctx);
+    n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &berr);
+    if (n < 0) {
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "count analyses: %s", berr.message);
+        goto done;
+    }
+    *total = n;
+    BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);
+    BSON_APPEND_INT32(&sort, "createdAt", -1);
+    BSON_APPEND_INT32(&sort, "_id", -1);
+    bson_append_document_end(&opts, &sort);
+    BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
+    BSON_APPEND_INT32(&proj, "originalText", 0);
+    bson_append_document_end(&opts, &proj);
+    BSON_APPEND_INT64(&opts, "skip", (page - 1) * limit);
+    BSON_APPEND_INT64(&opts, "limit", limit);
+    *items = calloc((size_t)limit, sizeof(**items));
+    if (*items == NULL) {
+        st = cv_error_set(err, CV_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+    while (*count < (size_t)limit && mongoc_cursor_next(cur, &doc))
+        analysis_from_bson(doc, &(*items)[(*count)++]);
+    if (mongoc_cursor_error(cur, &berr))
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "list analyses: %s", berr.message);
+    mongoc_cursor_destroy(cur);
+done:
+    if (st != CV_OK && *items != NULL) {
+        size_t i;
+        for (i = 0; i < *count; i++)
+            analysis_free(&(*items)[i]);
+        free(*items);
+        *items = NULL;
+        *count = 0;
+    }
+    mongoc_collection_destroy(coll);
+    bson_destroy(&filter);
+    bson_destroy(&opts);
+    return st;
+}
+
+enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const char *user_id,
+                                    char *key_out, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, reply;
+    mongoc_find_and_modify_opts_t *fam;
+    mongoc_collection_t *coll;
+    bson_error_t berr;
+    enum cv_status st = CV_OK;
+
+    key_out[0] = '\0';
+    if (!filter_for(&filter, id, user_id)) {
+        bson_destroy(&filter);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+    }
+    fam = mongoc_find_and_modify_opts_new();
+    mongoc_find_and_modify_opts_set_flags(fam, MONGOC_FIND_AND_MODIFY_REMOVE);
+    coll = analyses(ctx);
+    if (!mongoc_collection_find_and_modify_with_opts(coll, &filter, fam, &reply, &berr)) {
+        st = db_write_error(&berr, CV_OK, err, "delete analysis");
+    } else {
+        bson_iter_t it, value;
+        if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it) &&
+            bson_iter_recurse(&it, &value) && bson_iter_find(&value, "fileKey") &&
+            BSON_ITER_HOLDS_UTF8(&value)) {
+            uint32_t len;
+            const char *k = bson_iter_utf8(&value, &len);
+            if (len < STORAGE_KEY_MAX)
+                memcpy(key_out, k, len + 1);
+        } else {
+            st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+        }
+    }
+    bson_destroy(&reply);
+    mongoc_collection_destroy(coll);
+    mongoc_find_and_modify_opts_destroy(fam);
+    bson_destroy(&filter);
+    return st;
+}
+
+enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
+                                        enum cv_status (*on_key)(struct cv_ctx *ctx,
+                                                                 const char *key,
+                                                                 struct cv_error *err),
+                                        struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, proj;
+    mongoc_collection_t *coll;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t berr;
+    bson_oid_t uid;
+    enum cv_status st = CV_OK;
+
+    if (!cv_oid_parse(user_id, strlen(user_id), &uid)) {
+        bson_destroy(&filter);
+        bson_destroy(&opts);
+        return CV_OK;
+    }
+    BSON_APPEND_OID(&filter, "userId", &uid);
+    BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
+    BSON_APPEND_INT32(&proj, "fileKey", 1);
+    bson_append_document_end(&opts, &proj);
+    coll = analyses(ctx);
+    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+    while (st == CV_OK && mongoc_cursor_next(cur, &doc)) {
+        char key[STORAGE_KEY_MAX];
+        bson_get_utf8(doc, "fileKey", key, sizeof(key));
+        if (key[0] != '\0')
+            st = on_key(ctx, key, err);
+    }
+    if (st == CV_OK && mongoc_cursor_error(cur, &berr))
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "list for erasure: %s", berr.message);
+    mongoc_cursor_destroy(cur);
+    if (st == CV_OK && !mongoc_collection_delete_many(coll, &filter, NULL, NULL, &berr))
+        st = db_write_error(&berr, CV_OK, err, "erase analyses");
+    mongoc_collection_destroy(coll);
+    bson_destroy(&filter);
+    bson_destroy(&opts);
+    return st;
+}
+
+/* update_one; *matched tells whether a document matched. */
+static enum cv_status update_one(struct cv_ctx *ctx, const bson_t *filter, const bson_t *update,
+                                 int64_t *matched, struct cv_error *err, const char *what)
+{
+    mongoc_collection_t *coll = analyses(ctx);
+    bson_error_t berr;
+    bson_t reply;
+    enum cv_status st = CV_OK;
+
+    if (!mongoc_collection_update_one(coll, filter, update, NULL, &reply, &berr))
+        st = db_write_error(&berr, CV_OK, err, what);
+    else if (matched != NULL)
+        *matched = bson_get_int(&reply, "matchedCount");
+    bson_destroy(&reply);
+    mongoc_collection_destroy(coll);
+    return st;
+}
+
+enum cv_status analysis_repo_mark_enqueued(struct cv_ctx *ctx, const char *id,
+                                           struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
+    enum cv_status st;
+
+    if (!filter_for(&filter, id, NULL)) {
+        bson_destroy(&filter);
+        bson_destroy(&update);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+    }
+    BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+    BSON_APPEND_DATE_TIME(&set, "enqueuedAt", cv_time_now_ms());
+    bson_append_document_end(&update, &set);
+    st = update_one(ctx, &filter, &update, NULL, err, "mark enqueued");
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    return st;
+}
+
+enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
+                                            const char *user_id, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
+    int64_t matched = 0;
+    enum cv_status st;
+
+    if (!filter_for(&filter, id, user_id)) {
+        bson_destroy(&filter);
+        bson_destroy(&update);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+    }
+    BSON_APPEND_UTF8(&filter, "status", "failed");
+    BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+    BSON_APPEND_UTF8(&set, "status", "queued");
+    BSON_APPEND_NULL(&set, "error");
+    BSON_APPEND_NULL(&set, "startedAt");
+    BSON_APPEND_NULL(&set, "completedAt");
+    BSON_APPEND_NULL(&set, "enqueuedAt");
+    BSON_APPEND_INT32(&set, "attempts", 0);
+    BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
+    bson_append_document_end(&update, &set);
+    st = update_one(ctx, &filter, &update, &matched, err, "requeue analysis");
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    if (st == CV_OK && matched == 0) {
+        struct analysis a;
+        st = analysis_repo_get(ctx, id, user_id, false, &a, err);
+        analysis_free(&a);
+        if (st == CV_OK)
+            st = cv_error_set(err, CV_ERR_CONFLICT, "only a failed analysis can be retried");
+    }
+    return st;
+}
+
+enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                           char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
+                                           size_t *count, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, lt, proj;
+    mongoc_collection_t *coll;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t berr;
+    enum cv_status st = CV_OK;
+
+    *count = 0;
+    BSON_APPEND_UTF8(&filter, "status", "queued");
+    BSON_APPEND_NULL(&filter, "enqueuedAt");
+    BSON_APPEND_DOCUMENT_BEGIN(&filter, "createdAt", &lt);
+    BSON_APPEND_DATE_TIME(&lt, "$lt", older_than_ms);
+    bson_append_document_end(&filter, &lt);
+    BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
+    BSON_APPEND_INT32(&proj, "_id", 1);
+    bson_append_document_end(&opts, &proj);
+    BSON_APPEND_INT64(&opts, "limit", (int64_t)max);
+    coll = analyses(ctx);
+    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+    while (*count < max && mongoc_cursor_next(cur, &doc))
+        bson_get_oid_hex(doc, "_id", ids[(*count)++]);
+    if (mongoc_cursor_error(cur, &berr))
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find stranded: %s", berr.message);
+    mongoc_cursor_destroy(cur);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&filter);
+    bson_destroy(&opts);
+    return st;
+}

@@ -1,0 +1,71 @@
+/*
+ * analysis_repo.h - the analyses collection: every read and write of an
+ * analysis record, each a single-document atomic operation.
+ *
+ * Index: {userId: 1, createdAt: -1} (lists, erasure). Every user-facing
+ * call filters on userId too, so another user's analysis is simply not
+ * found. Thread safety follows the mongoc client in ctx.
+ */
+#ifndef CV_ANALYSIS_REPO_H
+#define CV_ANALYSIS_REPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "ctx.h"
+#include "cv_status.h"
+
+#define ANALYSIS_LIST_MAX_LIMIT 100
+
+/* Create the index (idempotent; once per process). */
+enum cv_status analysis_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err) CV_WARN_UNUSED;
+
+/* Insert a queued record; fills a->id, created/updated times. */
+enum cv_status analysis_repo_insert(struct cv_ctx *ctx, struct analysis *a,
+                                    struct cv_error *err) CV_WARN_UNUSED;
+
+/* Load one. user_id NULL means any owner (the worker). CV_ERR_NOT_FOUND
+ * for a missing or malformed id, or another owner. with_text loads
+ * originalText too. The caller releases a with analysis_free. */
+enum cv_status analysis_repo_get(struct cv_ctx *ctx, const char *id, const char *user_id,
+                                 bool with_text, struct analysis *a,
+                                 struct cv_error *err) CV_WARN_UNUSED;
+
+/* One page of a user's analyses, newest first, optionally one status;
+ * items are loaded without originalText. *items is malloc'd (release each
+ * with analysis_free, then free the array). */
+enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const char *status,
+                                  int64_t page, int64_t limit, struct analysis **items,
+                                  size_t *count, int64_t *total,
+                                  struct cv_error *err) CV_WARN_UNUSED;
+
+/* Delete one of the user's records; its file key is returned in key_out
+ * (STORAGE_KEY_MAX) so the caller deletes the file. */
+enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const char *user_id,
+                                    char *key_out, struct cv_error *err) CV_WARN_UNUSED;
+
+/* Delete every record of user_id; calls on_key for each file key first. */
+enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
+                                        enum cv_status (*on_key)(struct cv_ctx *ctx,
+                                                                 const char *key,
+                                                                 struct cv_error *err),
+                                        struct cv_error *err) CV_WARN_UNUSED;
+
+/* Record that the job is in the queue (enqueuedAt = now). */
+enum cv_status analysis_repo_mark_enqueued(struct cv_ctx *ctx, const char *id,
+                                           struct cv_error *err) CV_WARN_UNUSED;
+
+/* failed -> queued for a retry (error and times cleared, not enqueued).
+ * CV_ERR_CONFLICT when the user's record exists but is not failed. */
+enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
+                                            const char *user_id,
+                                            struct cv_error *err) CV_WARN_UNUSED;
+
+/* Ids of queued records never marked enqueued and older than
+ * older_than_ms (the sweep), at most max of them. */
+enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                           char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
+                                           size_t *count, struct cv_error *err) CV_WARN_UNUSED;
+
+#endif

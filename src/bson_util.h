@@ -1,0 +1,37 @@
+/*
+ * bson_util.h - small readers of BSON documents by dotted path, and the
+ * mapping of driver errors to our status, shared by the repositories.
+ * Pure and thread safe.
+ */
+#ifndef CV_BSON_UTIL_H
+#define CV_BSON_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mongoc/mongoc.h>
+
+#include "cv_status.h"
+
+#define MONGO_DUPLICATE_KEY 11000
+
+/* Copy the UTF-8 string at path into out; "" when absent, not a string,
+ * or longer than size - 1. */
+void bson_get_utf8(const bson_t *doc, const char *path, char *out, size_t size);
+/* A malloc'd copy of the string at path, or NULL. */
+char *bson_dup_utf8(const bson_t *doc, const char *path);
+/* Date at path in ms, 0 when absent. */
+int64_t bson_get_date(const bson_t *doc, const char *path);
+/* Number at path, 0 when absent. */
+int64_t bson_get_int(const bson_t *doc, const char *path);
+bool bson_get_bool(const bson_t *doc, const char *path);
+/* The ObjectId at path as 24 hex digits; "" when absent. */
+void bson_get_oid_hex(const bson_t *doc, const char *path, char out[25]);
+
+/* A failed driver call: duplicate key becomes `dup` when it is not CV_OK,
+ * anything else CV_ERR_UNAVAILABLE with what and the driver's message. */
+enum cv_status db_write_error(const bson_error_t *berr, enum cv_status dup,
+                              struct cv_error *err, const char *what);
+
+#endif

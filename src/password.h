@@ -1,0 +1,48 @@
+/*
+ * password.h - password policy and argon2id hashing (libsodium).
+ *
+ * Cost: argon2id, 2 passes over 19 MiB (OWASP's minimum recommendation
+ * for argon2id), written down in PASSWORD_OPSLIMIT/PASSWORD_MEMLIMIT_BYTES;
+ * stored hashes carry their parameters, so raising the cost later only
+ * needs password_needs_rehash at login. Every function is thread safe;
+ * password_global_init must run once (sodium_init) before threads start.
+ */
+#ifndef CV_PASSWORD_H
+#define CV_PASSWORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <sodium.h>
+
+#include "cv_status.h"
+
+#define PASSWORD_OPSLIMIT 2ULL
+#define PASSWORD_MEMLIMIT_BYTES (19ULL * 1024 * 1024)
+#define PASSWORD_MIN_CODE_POINTS 8
+#define PASSWORD_MAX_CODE_POINTS 128
+#define PASSWORD_HASH_SIZE crypto_pwhash_STRBYTES
+
+/* sodium_init and the dummy hash used to equalise login timing. */
+enum cv_status password_global_init(struct cv_error *err) CV_WARN_UNUSED;
+
+/* Policy: valid UTF-8, 8..128 code points, at least one letter and one
+ * digit. False with a client-facing reason in why (static string). */
+bool password_policy_ok(const char *pw, size_t len, const char **why);
+
+/* Hash into out (PASSWORD_HASH_SIZE bytes, NUL-terminated).
+ * CV_ERR_NOMEM when the memory cost cannot be allocated. */
+enum cv_status password_hash(const char *pw, size_t len, char out[PASSWORD_HASH_SIZE],
+                             struct cv_error *err) CV_WARN_UNUSED;
+
+/* Does pw match the stored hash? A malformed hash is a mismatch. */
+bool password_verify(const char *hash, const char *pw, size_t len);
+
+/* Spend the time of one verification against a fixed dummy hash, so an
+ * unknown account answers as slowly as a wrong password. */
+void password_verify_dummy(const char *pw, size_t len);
+
+/* Was hash made with other parameters than today's? */
+bool password_needs_rehash(const char *hash);
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * user_repo.c - users collection (see user_repo.h).
+ */
+#include "user_repo.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "bson_util.h"
+#include "log.h"
+#include "timefmt.h"
+
+#define USERS "users"
+
+static int schema_ready;   /* set once per process, atomically */
+
+bool cv_oid_parse(const char *hex, size_t len, bson_oid_t *oid)
+{
+    char buf[USER_ID_HEX_LEN + 1];
+    size_t i;
+
+    if (len != USER_ID_HEX_LEN)
+        return false;
+    for (i = 0; i < len; i++) {
+        char c = hex[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    }
+    memcpy(buf, hex, len);
+    buf[len] = '\0';
+    bson_oid_init_from_string(oid, buf);
+    return true;
+}
+
+static mongoc_collection_t *users(struct cv_ctx *ctx)
+{
+    return mongoc_client_get_collection(ctx->mongo, ctx->cfg->mongodb_db, USERS);
+}
+
+/* One update_one on the users collection; *modified when not NULL. */
+static enum cv_status users_update(struct cv_ctx *ctx, const bson_t *filter, const bson_t *update,
+                                   int64_t *modified, struct cv_error *err, const char *what)
+{
+    mongoc_collection_t *coll = users(ctx);
+    bson_error_t berr;
+    bson_t reply;
+    enum cv_status st = CV_OK;
+
+    if (!mongoc_collection_update_one(coll, filter, update, NULL, &reply, &berr))
+        st = db_write_error(&berr, CV_OK, err, what);
+    else if (modified != NULL)
+        *modified = bson_get_int(&reply, "modifiedCount");
+    bson_destroy(&reply);
+    mongoc_collection_destroy(coll);
+    return st;
+}
+
+/* {_id: id} */
+static bool id_filter(bson_t *filter, const char *id)
+{
+    bson_oid_t oid;
+
+    if (!cv_oid_parse(id, strlen(id), &oid))
+        return false;
+    BSON_APPEND_OID(filter, "_id", &oid);
+    return true;
+}
+
+enum cv_status user_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err)
+{
+    bson_t cmd = BSON_INITIALIZER, indexes, index, key;
+    bson_error_t berr;
+    bool ok;
+
+    if (__atomic_load_n(&schema_ready, __ATOMIC_ACQUIRE))
+        return CV_OK;
+    BSON_APPEND_UTF8(&cmd, "createIndexes", USERS);
+    BSON_APPEND_ARRAY_BEGIN(&cmd, "indexes", &indexes);
+    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
+    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
+    BSON_APPEND_INT32(&key, "email", 1);
+    bson_append_document_end(&index, &key);
+    BSON_APPEND_UTF8(&index, "name", "email_unique");
+    BSON_APPEND_BOOL(&index, "unique", true);
+    bson_append_document_end(&indexes, &index);
+    bson_append_array_end(&cmd, &indexes);
+    ok = mongoc_client_write_command_with_opts(ctx->mongo, ctx->cfg->mongodb_db, &cmd, NULL,
+                                               NULL, &berr);
+    bson_destroy(&cmd);
+    if (!ok)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "createIndexes users: %s", berr.message);
+    __atomic_store_n(&schema_ready, 1, __ATOMIC_RELEASE);
+    return CV_OK;
+}
+
+static void user_from_bson(const bson_t *doc, struct cv_user *u)
+{
+    char plan[8];
+
+    memset(u, 0, sizeof(*u));
+    bson_get_oid_hex(doc, "_id", u->id);
+    bson_get_utf8(doc, "email", u->email, sizeof(u->email));
+    bson_get_utf8(doc, "name", u->name, sizeof(u->name));
+    bson_get_utf8(doc, "passwordHash", u->password_hash, sizeof(u->password_hash));
+    bson_get_utf8(doc, "plan", plan, sizeof(plan));
+    u->plan = strcmp(plan, "pro") == 0 ? CV_PLAN_PRO : CV_PLAN_FREE;
+    u->period_start_ms = bson_get_date(doc, "usage.periodStart");
+    u->analyses_used = (int)bson_get_int(doc, "usage.analysesUsed");
+    bson_get_utf8(doc, "stripe.customerId", u->stripe_customer_id, sizeof(u->stripe_customer_id));
+    bson_get_utf8(doc, "stripe.subscriptionId", u->stripe_subscription_id,
+              sizeof(u->stripe_subscription_id));
+    u->payment_failed = bson_get_bool(doc, "stripe.paymentFailed");
+    u->created_at_ms = bson_get_date(doc, "createdAt");
+    u->updated_at_ms = bson_get_date(doc, "updatedAt");
+}
+
+enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u, struct cv_error *err)
+{
+    bson_t doc = BSON_INITIALIZER, usage, stripe;
+    mongoc_collection_t *coll;
+    bson_error_t berr;
+    bson_oid_t oid;
+    int64_t now = cv_time_now_ms();
+    enum cv_status st = CV_OK;
+
+    bson_oid_init(&oid, NULL);
+    u->plan = CV_PLAN_FREE;
+    u->period_start_ms = cv_time_month_start_ms(now);
+    u->analyses_used = 0;
+    u->created_at_ms = u->updated_at_ms = now;
+    BSON_APPEND_OID(&doc, "_id", &oid);
+    BSON_APPEND_UTF8(&doc, "email", u->email);
+    BSON_APPEND_UTF8(&doc, "passwordHash", u->password_hash);
+    BSON_APPEND_UTF8(&doc, "name", u->name);
+    BSON_APPEND_UTF8(&doc, "plan", cv_plan_name(u->plan));
+    BSON_APPEND_DOCUMENT_BEGIN(&doc, "usage", &usage);
+    BSON_APPEND_DATE_TIME(&usage, "periodStart", u->period_start_ms);
+    BSON_APPEND_INT32(&usage, "analysesUsed", 0);
+    bson_append_document_end(&doc, &usage);
+    BSON_APPEND_DOCUMENT_BEGIN(&doc, "stripe", &stripe);
+    BSON_APPEND_NULL(&stripe, "customerId");
+    BSON_APPEND_NULL(&stripe, "subscriptionId");
+    BSON_APPEND_NULL(&stripe, "subscriptionStatus");
+    BSON_APPEND_BOOL(&stripe, "paymentFailed", false);
+    bson_append_document_end(&doc, &stripe);
+    BSON_APPEND_DATE_TIME(&doc, "createdAt", now);
+    BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
+    coll = users(ctx);
+    if (!mongoc_collection_insert_one(coll, &doc, NULL, NULL, &berr))
+        st = db_write_error(&berr, CV_ERR_EMAIL_TAKEN, err, "insert user");
+    else
+        bson_oid_to_string(&oid, u->id);
+    if (st == CV_ERR_EMAIL_TAKEN)
+        cv_error_set(err, CV_ERR_EMAIL_TAKEN, "an account with this email already exists");
+    mongoc_collection_destroy(coll);
+    bson_destroy(&doc);
+    return st;
+}
+
+static enum cv_status find_one(struct cv_ctx *ctx, const bson_t *filter, struct cv_user *u,
+                               struct cv_error *err)
+{
+    mongoc_collection_t *coll = users(ctx);
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t berr;
+    bson_t opts = BSON_INITIALIZER;
+    enum cv_status st;
+
+    BSON_APPEND_INT64(&opts, "limit", 1);
+    cur = mongoc_collection_find_with_opts(coll, filter, &opts, NULL);
+    if (mongoc_cursor_next(cur, &doc)) {
+        user_from_bson(doc, u);
+        st = CV_OK;
+    } else if (mongoc_cursor_error(cur, &berr)) {
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find user: %s", berr.message);
+    } else {
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    }
+    mongoc_cursor_destroy(cur);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&opts);
+    return st;
+}
+
+enum cv_status user_repo_find_by_email(struct cv_ctx *ctx, const char *email, struct cv_user *u,
+                                       struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER;
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(&filter, "email", email);
+    st = find_one(ctx, &filter, u, err);
+    bson_destroy(&filter);
+    return st;
+}
+
+enum cv_status user_repo_find_by_id(struct cv_ctx *ctx, const char *id, struct cv_user *u,
+                                    struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER;
+    bson_oid_t oid;
+    enum cv_status st;
+
+    if (!cv_oid_parse(id, strlen(id), &oid))
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    BSON_APPEND_OID(&filter, "_id", &oid);
+    st = find_one(ctx, &filter, u, err);
+    bson_destroy(&filter);
+    return st;
+}
+
+enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const char *id, const char *hash,
+                                           struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
+    enum cv_status st = CV_ERR_NOT_FOUND;
+
+    if (id_filter(&filter, id)) {
+        BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+        BSON_APPEND_UTF8(&set, "passwordHash", hash);
+        BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
+        bson_append_document_end(&update, &set);
+        st = users_update(ctx, &filter, &update, NULL, err, "update password");
+    } else {
+        cv_error_set(err, st, "no such user");
+    }
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    return st;
+}
+
+enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, reply;
+    mongoc_collection_t *coll;
+    bson_error_t berr;
+    bson_oid_t oid;
+    enum cv_status st = CV_OK;
+
+    if (!cv_oid_parse(id, strlen(id), &oid))
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    BSON_APPEND_OID(&filter, "_id", &oid);
+    coll = users(ctx);
+    if (!mongoc_collection_delete_one(coll, &filter, NULL, &reply, &berr))
+        st = db_write_error(&berr, CV_OK, err, "delete user");
+    else if (bson_get_int(&reply, "deletedCount") == 0)
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    bson_destroy(&reply);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&filter);
+    return st;
+}
+
+enum cv_status user_repo_usage_rollover(struct cv_ctx *ctx, const char *id, int64_t month_ms,
+                                        struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, lt, set;
+    enum cv_status st = CV_ERR_NOT_FOUND;
+
+    if (id_filter(&filter, id)) {
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, "usage.periodStart", &lt);
+        BSON_APPEND_DATE_TIME(&lt, "$lt", month_ms);
+        bson_append_document_end(&filter, &lt);
+        BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+        BSON_APPEND_DATE_TIME(&set, "usage.periodStart", month_ms);
+        BSON_APPEND_INT32(&set, "usage.analysesUsed", 0);
+        bson_append_document_end(&update, &set);
+        st = users_update(ctx, &filter, &update, NULL, err, "usage rollover");
+    } else {
+        cv_error_set(err, st, "no such user");
+    }
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    return st;
+}
+
+enum cv_status user_repo_usage_take(struct cv_ctx *ctx, const char *id, enum cv_plan plan,
+                                    int64_t month_ms, int limit, bool *taken,
+                                    struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, lt, inc;
+    enum cv_status st = CV_ERR_NOT_FOUND;
+    int64_t modified = 0;
+
+    *taken = false;
+    if (id_filter(&filter, id)) {
+        BSON_APPEND_UTF8(&filter, "plan", cv_plan_name(plan));
+        BSON_APPEND_DATE_TIME(&filter, "usage.periodStart", month_ms);
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, "usage.analysesUsed", &lt);
+        BSON_APPEND_INT32(&lt, "$lt", limit);
+        bson_append_document_end(&filter, &lt);
+        BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &inc);
+        BSON_APPEND_INT32(&inc, "usage.analysesUsed", 1);
+        bson_append_document_end(&update, &inc);
+        st = users_update(ctx, &filter, &update, &modified, err, "usage take");
+        *taken = st == CV_OK && modified == 1;
+    } else {
+        cv_error_set(err, st, "no such user");
+    }
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    return st;
+}
+
+enum cv_status user_repo_usage_give_back(struct cv_ctx *ctx, const char *id, int64_t month_ms,
+                                         struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, gt, inc;
+    enum cv_status st = CV_ERR_NOT_FOUND;
+
+    if (id_filter(&filter, id)) {
+        BSON_APPEND_DATE_TIME(&filter, "usage.periodStart", month_ms);
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, "usage.analysesUsed", &gt);
+        BSON_APPEND_INT32(&gt, "$gt", 0);
+        bson_append_document_end(&filter, &gt);
+        BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &inc);
+        BSON_APPEND_INT32(&inc, "usage.analysesUsed", -1);
+        bson_append_document_end(&update, &inc);
+        st = users_update(ctx, &filter, &update, NULL, err, "usage give back");
+    } else {
+        cv_error_set(err, st, "no such user");
+    }
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    return st;
+}
+
+void user_effective_usage(const struct cv_user *u, int64_t now_ms, int64_t *period_start_ms,
+                          int *used)
+{
+    int64_t month = cv_time_month_start_ms(now_ms);
+
+    if (u->period_start_ms < month) {
+        *period_start_ms = month;
+        *used = 0;
+    } else {
+        *period_start_ms = u->period_start_ms;
+        *used = u->analyses_used;
+    }
+}

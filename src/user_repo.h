@@ -1,0 +1,87 @@
+/*
+ * user_repo.h - the users collection on MongoDB (or FerretDB).
+ *
+ * A user document: _id, email (normalised, unique index), passwordHash,
+ * name, plan, usage {periodStart, analysesUsed}, stripe {customerId,
+ * subscriptionId, subscriptionStatus, paymentFailed}, createdAt, updatedAt.
+ * Only single-document atomic operations are used. Thread safety follows
+ * the mongoc client in ctx (one per thread).
+ */
+#ifndef CV_USER_REPO_H
+#define CV_USER_REPO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "account_rules.h"
+#include "ctx.h"
+#include "cv_status.h"
+#include "password.h"
+#include "plans.h"
+
+#define USER_ID_HEX_LEN 24
+#define USER_STRIPE_ID_MAX_BYTES 255
+
+struct cv_user {
+    char id[USER_ID_HEX_LEN + 1];
+    char email[ACCOUNT_EMAIL_MAX_BYTES + 1];
+    char name[ACCOUNT_NAME_MAX_BYTES + 1];
+    char password_hash[PASSWORD_HASH_SIZE];
+    enum cv_plan plan;
+    int64_t period_start_ms;        /* start of the quota month counted */
+    int analyses_used;              /* in that month */
+    char stripe_customer_id[USER_STRIPE_ID_MAX_BYTES + 1];   /* "" when none */
+    char stripe_subscription_id[USER_STRIPE_ID_MAX_BYTES + 1];
+    bool payment_failed;
+    int64_t created_at_ms;
+    int64_t updated_at_ms;
+};
+
+/* Create the indexes every collection needs (users: unique email).
+ * Idempotent and safe when several processes race; done once per process
+ * and retried by the next call after a failure. CV_ERR_UNAVAILABLE when
+ * the database cannot be reached. */
+enum cv_status user_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err) CV_WARN_UNUSED;
+
+/* Insert a new free user; fills u->id and the timestamps.
+ * CV_ERR_EMAIL_TAKEN when the email exists. */
+enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u,
+                                struct cv_error *err) CV_WARN_UNUSED;
+
+/* Load by normalised email or by id (24 hex). CV_ERR_NOT_FOUND when
+ * absent (a malformed id is absent too). */
+enum cv_status user_repo_find_by_email(struct cv_ctx *ctx, const char *email,
+                                       struct cv_user *u, struct cv_error *err) CV_WARN_UNUSED;
+enum cv_status user_repo_find_by_id(struct cv_ctx *ctx, const char *id, struct cv_user *u,
+                                    struct cv_error *err) CV_WARN_UNUSED;
+
+/* Replace the password hash (rehash at login). */
+enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const char *id,
+                                           const char *hash, struct cv_error *err) CV_WARN_UNUSED;
+
+/* Delete the user document. CV_ERR_NOT_FOUND when it was already gone. */
+enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id,
+                                struct cv_error *err) CV_WARN_UNUSED;
+
+/* Quota primitives on the usage sub-document (see quota.h):
+ * rollover moves a usage older than month_ms to month_ms with nothing
+ * used (idempotent); take adds one use when the plan is still `plan`, the
+ * period is month_ms and fewer than limit are used (*taken says whether
+ * it did); give_back removes one use of month_ms. */
+enum cv_status user_repo_usage_rollover(struct cv_ctx *ctx, const char *id, int64_t month_ms,
+                                        struct cv_error *err) CV_WARN_UNUSED;
+enum cv_status user_repo_usage_take(struct cv_ctx *ctx, const char *id, enum cv_plan plan,
+                                    int64_t month_ms, int limit, bool *taken,
+                                    struct cv_error *err) CV_WARN_UNUSED;
+enum cv_status user_repo_usage_give_back(struct cv_ctx *ctx, const char *id, int64_t month_ms,
+                                         struct cv_error *err) CV_WARN_UNUSED;
+
+/* The usage as the API shows it: a stored period older than the current
+ * month counts as a fresh month with nothing used. */
+void user_effective_usage(const struct cv_user *u, int64_t now_ms, int64_t *period_start_ms,
+                          int *used);
+
+/* Parse 24 hex digits into an ObjectId; false when malformed. */
+bool cv_oid_parse(const char *hex, size_t len, bson_oid_t *oid);
+
+#endif
