@@ -28,7 +28,7 @@ static const struct app_route app_routes[] = {
     { { "GET", "/api/auth/me" }, handle_me },
     { { "DELETE", "/api/auth/me" }, handle_delete_me },
     { { "POST", "/api/auth/logout" }, handle_logout },
-    /* UPLOAD_ROUTE */
+    { { "POST", "/api/cv/analyses" }, handle_upload_analysis },
     { { "GET", "/api/cv/analyses" }, handle_list_analyses },
     { { "GET", "/api/cv/analyses/{id}" }, handle_get_analysis },
     { { "DELETE", "/api/cv/analyses/{id}" }, handle_delete_analysis },

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "json_fields.h"
 #include "password.h"
+#include "quota.h"
 #include "render.h"
 #include "timefmt.h"
 
@@ -22,13 +23,36 @@
 #define AUTH_EMAIL_FIELD_MAX_BYTES 1024
 #define AUTH_NAME_FIELD_MAX_BYTES 1024
 
+/* The user object with this month's usage counted. */
+static enum cv_status user_json(struct cv_ctx *ctx, const struct cv_user *user, json_object **out,
+                                struct cv_error *err)
+{
+    int64_t month;
+    int used;
+    enum cv_status st;
+
+    *out = NULL;
+    st = quota_usage(ctx, user->id, cv_time_now_ms(), &month, &used, err);
+    if (st != CV_OK)
+        return st;
+    *out = render_user(user, month, used);
+    return *out != NULL ? CV_OK : cv_error_set(err, CV_ERR_NOMEM, "rendering the user failed");
+}
+
 /* Render {"token","user"} with status. */
-static enum cv_status respond_session(struct http_response *resp, int status, const char *token,
-                                      const struct cv_user *user, struct cv_error *err)
+static enum cv_status respond_session(struct cv_ctx *ctx, struct http_response *resp, int status,
+                                      const char *token, const struct cv_user *user,
+                                      struct cv_error *err)
 {
     json_object *obj = json_object_new_object();
-    json_object *u = render_user(user, cv_time_now_ms());
+    json_object *u = NULL;
     enum cv_status st;
+
+    st = user_json(ctx, user, &u, err);
+    if (st != CV_OK) {
+        json_object_put(obj);
+        return st;
+    }
 
     if (obj == NULL || u == NULL) {
         json_object_put(obj);
@@ -72,7 +96,7 @@ enum cv_status handle_register(struct app_thread *t, struct http_request *req,
         st = auth_register(&ctx, &cred, name, &user, &token, err);
         if (st == CV_OK) {
             (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user.id);
-            st = respond_session(resp, 201, token, &user, err);
+            st = respond_session(&ctx, resp, 201, token, &user, err);
         }
     } else {
         st = CV_ERR_INVALID;
@@ -117,7 +141,7 @@ enum cv_status handle_login(struct app_thread *t, struct http_request *req,
     st = auth_login(&ctx, &cred, &user, &token, err);
     if (st == CV_OK) {
         (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user.id);
-        st = respond_session(resp, 200, token, &user, err);
+        st = respond_session(&ctx, resp, 200, token, &user, err);
     }
     free(token);
     json_object_put(body);
@@ -127,16 +151,18 @@ enum cv_status handle_login(struct app_thread *t, struct http_request *req,
 enum cv_status handle_me(struct app_thread *t, struct http_request *req,
                          struct http_response *resp, struct cv_error *err)
 {
+    struct cv_ctx ctx = app_ctx(t, req);
     struct token_claims claims;
     struct cv_user user;
-    json_object *obj, *u;
+    json_object *obj, *u = NULL;
     enum cv_status st;
 
     st = app_authenticate(t, req, &user, &claims, err);
+    if (st == CV_OK)
+        st = user_json(&ctx, &user, &u, err);
     if (st != CV_OK)
         return st;
     obj = json_object_new_object();
-    u = render_user(&user, cv_time_now_ms());
     if (obj == NULL || u == NULL) {
         json_object_put(obj);
         json_object_put(u);

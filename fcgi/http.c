@@ -209,6 +209,13 @@ void http_respond_error(struct http_response *resp, const struct http_request *r
         st = cv_buf_append_json_string(b, message, strlen(message));
     if (st == CV_OK && err->status == CV_ERR_INVALID) {
         st = cv_buf_puts(b, ",\"details\":{\"fields\":{");
+        /* details.fields is never empty: a failure of the body as a whole
+         * (a broken multipart body) names "body". */
+        if (st == CV_OK && err->nfields == 0) {
+            st = cv_buf_puts(b, "\"body\":");
+            if (st == CV_OK)
+                st = cv_buf_append_json_string(b, message, strlen(message));
+        }
         for (i = 0; st == CV_OK && i < err->nfields; i++) {
             const struct cv_field_error *f = &err->fields[i];
             if (i > 0)

@@ -18,24 +18,21 @@ json_object *render_time(int64_t ms)
     return json_object_new_string(buf);
 }
 
-json_object *render_user(const struct cv_user *u, int64_t now_ms)
+json_object *render_user(const struct cv_user *u, int64_t month_ms, int used)
 {
     json_object *o = json_object_new_object(), *usage = json_object_new_object();
-    int64_t period;
-    int used;
 
     if (o == NULL || usage == NULL) {
         json_object_put(o);
         json_object_put(usage);
         return NULL;
     }
-    user_effective_usage(u, now_ms, &period, &used);
     json_object_object_add(o, "id", json_object_new_string(u->id));
     json_object_object_add(o, "email", json_object_new_string(u->email));
     json_object_object_add(o, "name", json_object_new_string(u->name));
     json_object_object_add(o, "plan", json_object_new_string(cv_plan_name(u->plan)));
     json_object_object_add(o, "createdAt", render_time(u->created_at_ms));
-    json_object_object_add(usage, "periodStart", render_time(period));
+    json_object_object_add(usage, "periodStart", render_time(month_ms));
     json_object_object_add(usage, "analysesUsed", json_object_new_int(used));
     json_object_object_add(usage, "analysesLimit", json_object_new_int(cv_plan_limit(u->plan)));
     json_object_object_add(o, "usage", usage);

@@ -15,8 +15,9 @@
 #include "user_repo.h"
 
 /* {"id","email","name","plan","createdAt","usage":{"periodStart",
- * "analysesUsed","analysesLimit"}} - never the hash or Stripe ids. */
-json_object *render_user(const struct cv_user *u, int64_t now_ms);
+ * "analysesUsed","analysesLimit"}} - never the hash or Stripe ids; the
+ * usage of the month that starts at month_ms. */
+json_object *render_user(const struct cv_user *u, int64_t month_ms, int used);
 
 /* The analysis object of API.md; originalText only when with_text. */
 json_object *render_analysis(const struct analysis *a, bool with_text);

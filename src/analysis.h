@@ -12,6 +12,7 @@
 
 #include <json-c/json.h>
 
+#include "filetype.h"
 #include "storage.h"
 #include "user_repo.h"
 
@@ -19,7 +20,7 @@
 #define ANALYSIS_JOB_DESCRIPTION_MAX_CODE_POINTS 20000
 #define ANALYSIS_TARGET_ROLE_MAX_CODE_POINTS 200
 #define ANALYSIS_LANGUAGE_MAX_BYTES 8          /* "fr", "en", "pt-BR" */
-#define ANALYSIS_FILE_NAME_MAX_BYTES 255
+#define ANALYSIS_FILE_NAME_MAX_BYTES FILETYPE_DISPLAY_NAME_MAX_BYTES
 #define ANALYSIS_MIME_MAX_BYTES 96
 #define ANALYSIS_ERROR_MAX_BYTES 512
 

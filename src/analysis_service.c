@@ -18,14 +18,14 @@
 #define SWEEP_BATCH_MAX 100
 
 /* Undo steps quietly: the first error is what the caller reports. */
-static void undo_quota(struct cv_ctx *ctx, const char *user_id, int64_t month)
+static void undo_quota(struct cv_ctx *ctx, const struct quota_use *use)
 {
     struct cv_error e;
 
     cv_error_clear(&e);
-    if (quota_give_back(ctx, user_id, month, &e) != CV_OK)
+    if (quota_give_back(ctx, use, &e) != CV_OK)
         cv_log_error_detail(CV_LOG_ERROR, ctx->request_id, e.message,
-                            "could not give a quota use back to %s", user_id);
+                            "could not give quota use %s back", use->slot_id);
 }
 
 static void undo_file(struct cv_ctx *ctx, const char *key)
@@ -49,17 +49,17 @@ static void undo_record(struct cv_ctx *ctx, const char *id, const char *user_id)
                             "could not delete analysis %s", id);
 }
 
-enum cv_status analysis_accept_upload(struct cv_ctx *ctx, struct cv_user *user,
+enum cv_status analysis_accept_upload(struct cv_ctx *ctx, const struct cv_user *user,
                                       struct storage_writer *w, const char *ext,
                                       struct analysis *a, struct cv_error *err)
 {
+    struct quota_use use;
     struct cv_error e;
-    int64_t month;
     enum cv_status st;
 
     st = analysis_repo_ensure_schema(ctx, err);
     if (st == CV_OK)
-        st = quota_take(ctx, user, cv_time_now_ms(), &month, err);
+        st = quota_take(ctx, user, cv_time_now_ms(), &use, err);
     if (st != CV_OK) {
         storage_writer_abort(w);
         return st;
@@ -68,20 +68,20 @@ enum cv_status analysis_accept_upload(struct cv_ctx *ctx, struct cv_user *user,
     st = storage_writer_commit(ctx->cfg, w, a->file_key, a->mime_type, err);
     storage_writer_abort(w);   /* no-op after a commit */
     if (st != CV_OK) {
-        undo_quota(ctx, user->id, month);
+        undo_quota(ctx, &use);
         return st;
     }
     st = analysis_repo_insert(ctx, a, err);
     if (st != CV_OK) {
         undo_file(ctx, a->file_key);
-        undo_quota(ctx, user->id, month);
+        undo_quota(ctx, &use);
         return st;
     }
     st = cv_queue_enqueue(ctx->redis, a->id, ctx->request_id, err);
     if (st != CV_OK) {
         undo_record(ctx, a->id, a->user_id);
         undo_file(ctx, a->file_key);
-        undo_quota(ctx, user->id, month);
+        undo_quota(ctx, &use);
         return st;
     }
     cv_error_clear(&e);

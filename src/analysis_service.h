@@ -24,7 +24,7 @@
  * On failure none of these remain (CV_ERR_QUOTA_EXCEEDED,
  * CV_ERR_UNAVAILABLE, ...). w is finished either way.
  */
-enum cv_status analysis_accept_upload(struct cv_ctx *ctx, struct cv_user *user,
+enum cv_status analysis_accept_upload(struct cv_ctx *ctx, const struct cv_user *user,
                                       struct storage_writer *w, const char *ext,
                                       struct analysis *a, struct cv_error *err) CV_WARN_UNUSED;
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 void cv_buf_init(struct cv_buf *b, size_t max)
 {
     b->data = NULL;
@@ -94,41 +96,6 @@ enum cv_status cv_buf_printf(struct cv_buf *b, const char *fmt, ...)
     return CV_OK;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-    uint32_t cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if ((s[0] & 0xE0) == 0xC0) {
-        len = 2;
-        cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        len = 3;
-        cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        len = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    /* Overlong forms, surrogates and values past U+10FFFF are invalid. */
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-        (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
-}
-
 enum cv_status cv_buf_append_json_string(struct cv_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -159,7 +126,7 @@ enum cv_status cv_buf_append_json_string(struct cv_buf *b, const char *s, size_t
         } else if (c < 0x80) {
             st = cv_buf_append(b, &p[i], 1);
             i++;
-        } else if ((seq = utf8_seq_len(p + i, n - i)) > 0) {
+        } else if ((seq = cv_utf8_seq_len(p + i, n - i)) > 0) {
             st = cv_buf_append(b, &p[i], seq);
             i += seq;
         } else {

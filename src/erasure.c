@@ -1,11 +1,12 @@
 /*
- * erasure.c - a user's owned data (see erasure.h): every analysis record
- * and its stored file. Files go first, then the records, so a failure
+ * erasure.c - a user's owned data (see erasure.h): every analysis record,
+ * its stored file, and the quota uses. Files go first, then the records, so a failure
  * leaves records that a retried deletion finds again.
  */
 #include "erasure.h"
 
 #include "analysis_repo.h"
+#include "quota.h"
 #include "storage.h"
 
 static enum cv_status delete_file(struct cv_ctx *ctx, const char *key, struct cv_error *err)
@@ -16,5 +17,9 @@ static enum cv_status delete_file(struct cv_ctx *ctx, const char *key, struct cv
 enum cv_status erasure_delete_user_data(struct cv_ctx *ctx, const char *user_id,
                                         struct cv_error *err)
 {
-    return analysis_repo_delete_all(ctx, user_id, delete_file, err);
+    enum cv_status st = analysis_repo_delete_all(ctx, user_id, delete_file, err);
+
+    if (st == CV_OK)
+        st = quota_erase_user(ctx, user_id, err);
+    return st;
 }

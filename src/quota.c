@@ -1,49 +1,144 @@
 /*
- * quota.c - monthly quotas (see quota.h).
+ * quota.c - monthly quotas as unique slots (see quota.h).
  */
 #include "quota.h"
 
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bson_util.h"
+#include "log.h"
 #include "plans.h"
 #include "timefmt.h"
 
-/* A plan change between our read and the update is retried once. */
-#define QUOTA_TAKE_ATTEMPTS 2
+#define SLOTS "usage_slots"
 
-enum cv_status quota_take(struct cv_ctx *ctx, struct cv_user *user, int64_t now_ms,
-                          int64_t *month_ms, struct cv_error *err)
+static mongoc_collection_t *slots(struct cv_ctx *ctx)
 {
-    int64_t month = cv_time_month_start_ms(now_ms);
-    enum cv_plan plan_seen;
-    enum cv_status st;
-    bool taken = false;
-    int attempt;
-
-    *month_ms = month;
-    for (attempt = 0; attempt < QUOTA_TAKE_ATTEMPTS; attempt++) {
-        if (user->period_start_ms < month) {
-            st = user_repo_usage_rollover(ctx, user->id, month, err);
-            if (st != CV_OK)
-                return st;
-        }
-        st = user_repo_usage_take(ctx, user->id, user->plan, month, cv_plan_limit(user->plan),
-                                  &taken, err);
-        if (st != CV_OK || taken)
-            return st;
-        plan_seen = user->plan;
-        st = user_repo_find_by_id(ctx, user->id, user, err);
-        if (st != CV_OK)
-            return st;
-        if (user->plan == plan_seen)
-            break;
-    }
-    return cv_error_set(err, CV_ERR_QUOTA_EXCEEDED,
-                        "the %s plan allows %d analyses per month and they are used; "
-                        "upgrade or wait for next month", cv_plan_name(user->plan),
-                        cv_plan_limit(user->plan));
+    return mongoc_client_get_collection(ctx->mongo, ctx->cfg->mongodb_db, SLOTS);
 }
 
-enum cv_status quota_give_back(struct cv_ctx *ctx, const char *user_id, int64_t month_ms,
+/* {userId, month} of a user's month. */
+static void month_filter(bson_t *f, const char *user_id, int64_t month)
+{
+    BSON_APPEND_UTF8(f, "userId", user_id);
+    BSON_APPEND_DATE_TIME(f, "month", month);
+}
+
+static enum cv_status count_uses(mongoc_collection_t *coll, const char *user_id, int64_t month,
+                                 int *used, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER;
+    bson_error_t berr;
+    int64_t n;
+
+    month_filter(&filter, user_id, month);
+    n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &berr);
+    bson_destroy(&filter);
+    if (n < 0)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "count usage: %s", berr.message);
+    *used = (int)n;
+    return CV_OK;
+}
+
+/* Insert slot n; *taken false when it exists already. */
+static enum cv_status insert_slot(mongoc_collection_t *coll, const char *user_id, int64_t month,
+                                  int n, struct quota_use *use, bool *taken, struct cv_error *err)
+{
+    char ym[8];
+    time_t secs = (time_t)(month / 1000);
+    struct tm tm;
+    bson_t doc = BSON_INITIALIZER;
+    bson_error_t berr;
+    enum cv_status st = CV_OK;
+
+    gmtime_r(&secs, &tm);
+    (void)strftime(ym, sizeof(ym), "%Y-%m", &tm);
+    (void)snprintf(use->slot_id, sizeof(use->slot_id), "%s:%s:%d", user_id, ym, n);
+    BSON_APPEND_UTF8(&doc, "_id", use->slot_id);
+    month_filter(&doc, user_id, month);
+    BSON_APPEND_INT32(&doc, "n", n);
+    BSON_APPEND_DATE_TIME(&doc, "createdAt", cv_time_now_ms());
+    *taken = mongoc_collection_insert_one(coll, &doc, NULL, NULL, &berr);
+    if (!*taken && berr.code != MONGO_DUPLICATE_KEY)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "take usage slot: %s", berr.message);
+    bson_destroy(&doc);
+    return st;
+}
+
+enum cv_status quota_take(struct cv_ctx *ctx, const struct cv_user *user, int64_t now_ms,
+                          struct quota_use *use, struct cv_error *err)
+{
+    mongoc_collection_t *coll = slots(ctx);
+    int64_t month = cv_time_month_start_ms(now_ms);
+    int limit = cv_plan_limit(user->plan), used = 0, i, n;
+    bool taken = false;
+    enum cv_status st;
+
+    /* Start after the slots counted; wrap round to fill a slot given back. */
+    st = count_uses(coll, user->id, month, &used, err);
+    for (i = 0; st == CV_OK && !taken && i < limit; i++) {
+        n = (used + i) % limit + 1;
+        st = insert_slot(coll, user->id, month, n, use, &taken, err);
+    }
+    if (st == CV_OK && taken) {
+        struct cv_error e;
+        cv_error_clear(&e);
+        if (count_uses(coll, user->id, month, &used, &e) != CV_OK ||
+            user_repo_set_usage(ctx, user->id, month, used, &e) != CV_OK)
+            cv_log_error_detail(CV_LOG_WARN, ctx->request_id, e.message,
+                                "usage copy on the user document not updated");
+    }
+    mongoc_collection_destroy(coll);
+    if (st != CV_OK)
+        return st;
+    if (!taken)
+        return cv_error_set(err, CV_ERR_QUOTA_EXCEEDED,
+                            "the %s plan allows %d analyses per month and they are used; "
+                            "upgrade or wait for next month", cv_plan_name(user->plan), limit);
+    return CV_OK;
+}
+
+enum cv_status quota_give_back(struct cv_ctx *ctx, const struct quota_use *use,
                                struct cv_error *err)
 {
-    return user_repo_usage_give_back(ctx, user_id, month_ms, err);
+    mongoc_collection_t *coll = slots(ctx);
+    bson_t filter = BSON_INITIALIZER;
+    bson_error_t berr;
+    enum cv_status st = CV_OK;
+
+    BSON_APPEND_UTF8(&filter, "_id", use->slot_id);
+    if (!mongoc_collection_delete_one(coll, &filter, NULL, NULL, &berr))
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "give back usage slot: %s", berr.message);
+    bson_destroy(&filter);
+    mongoc_collection_destroy(coll);
+    return st;
+}
+
+enum cv_status quota_usage(struct cv_ctx *ctx, const char *user_id, int64_t now_ms,
+                           int64_t *month_ms, int *used, struct cv_error *err)
+{
+    mongoc_collection_t *coll = slots(ctx);
+    enum cv_status st;
+
+    *month_ms = cv_time_month_start_ms(now_ms);
+    st = count_uses(coll, user_id, *month_ms, used, err);
+    mongoc_collection_destroy(coll);
+    return st;
+}
+
+enum cv_status quota_erase_user(struct cv_ctx *ctx, const char *user_id, struct cv_error *err)
+{
+    mongoc_collection_t *coll = slots(ctx);
+    bson_t filter = BSON_INITIALIZER;
+    bson_error_t berr;
+    enum cv_status st = CV_OK;
+
+    BSON_APPEND_UTF8(&filter, "userId", user_id);
+    if (!mongoc_collection_delete_many(coll, &filter, NULL, NULL, &berr))
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "erase usage: %s", berr.message);
+    bson_destroy(&filter);
+    mongoc_collection_destroy(coll);
+    return st;
 }

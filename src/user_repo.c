@@ -252,90 +252,22 @@ enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id, struct cv_er
     return st;
 }
 
-enum cv_status user_repo_usage_rollover(struct cv_ctx *ctx, const char *id, int64_t month_ms,
-                                        struct cv_error *err)
+enum cv_status user_repo_set_usage(struct cv_ctx *ctx, const char *id, int64_t month_ms,
+                                   int used, struct cv_error *err)
 {
-    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, lt, set;
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
     enum cv_status st = CV_ERR_NOT_FOUND;
 
     if (id_filter(&filter, id)) {
-        BSON_APPEND_DOCUMENT_BEGIN(&filter, "usage.periodStart", &lt);
-        BSON_APPEND_DATE_TIME(&lt, "$lt", month_ms);
-        bson_append_document_end(&filter, &lt);
         BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
         BSON_APPEND_DATE_TIME(&set, "usage.periodStart", month_ms);
-        BSON_APPEND_INT32(&set, "usage.analysesUsed", 0);
+        BSON_APPEND_INT32(&set, "usage.analysesUsed", used);
         bson_append_document_end(&update, &set);
-        st = users_update(ctx, &filter, &update, NULL, err, "usage rollover");
+        st = users_update(ctx, &filter, &update, NULL, err, "usage copy");
     } else {
         cv_error_set(err, st, "no such user");
     }
     bson_destroy(&filter);
     bson_destroy(&update);
     return st;
-}
-
-enum cv_status user_repo_usage_take(struct cv_ctx *ctx, const char *id, enum cv_plan plan,
-                                    int64_t month_ms, int limit, bool *taken,
-                                    struct cv_error *err)
-{
-    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, lt, inc;
-    enum cv_status st = CV_ERR_NOT_FOUND;
-    int64_t modified = 0;
-
-    *taken = false;
-    if (id_filter(&filter, id)) {
-        BSON_APPEND_UTF8(&filter, "plan", cv_plan_name(plan));
-        BSON_APPEND_DATE_TIME(&filter, "usage.periodStart", month_ms);
-        BSON_APPEND_DOCUMENT_BEGIN(&filter, "usage.analysesUsed", &lt);
-        BSON_APPEND_INT32(&lt, "$lt", limit);
-        bson_append_document_end(&filter, &lt);
-        BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &inc);
-        BSON_APPEND_INT32(&inc, "usage.analysesUsed", 1);
-        bson_append_document_end(&update, &inc);
-        st = users_update(ctx, &filter, &update, &modified, err, "usage take");
-        *taken = st == CV_OK && modified == 1;
-    } else {
-        cv_error_set(err, st, "no such user");
-    }
-    bson_destroy(&filter);
-    bson_destroy(&update);
-    return st;
-}
-
-enum cv_status user_repo_usage_give_back(struct cv_ctx *ctx, const char *id, int64_t month_ms,
-                                         struct cv_error *err)
-{
-    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, gt, inc;
-    enum cv_status st = CV_ERR_NOT_FOUND;
-
-    if (id_filter(&filter, id)) {
-        BSON_APPEND_DATE_TIME(&filter, "usage.periodStart", month_ms);
-        BSON_APPEND_DOCUMENT_BEGIN(&filter, "usage.analysesUsed", &gt);
-        BSON_APPEND_INT32(&gt, "$gt", 0);
-        bson_append_document_end(&filter, &gt);
-        BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &inc);
-        BSON_APPEND_INT32(&inc, "usage.analysesUsed", -1);
-        bson_append_document_end(&update, &inc);
-        st = users_update(ctx, &filter, &update, NULL, err, "usage give back");
-    } else {
-        cv_error_set(err, st, "no such user");
-    }
-    bson_destroy(&filter);
-    bson_destroy(&update);
-    return st;
-}
-
-void user_effective_usage(const struct cv_user *u, int64_t now_ms, int64_t *period_start_ms,
-                          int *used)
-{
-    int64_t month = cv_time_month_start_ms(now_ms);
-
-    if (u->period_start_ms < month) {
-        *period_start_ms = month;
-        *used = 0;
-    } else {
-        *period_start_ms = u->period_start_ms;
-        *used = u->analyses_used;
-    }
 }

@@ -63,23 +63,11 @@ enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const char *id,
 enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id,
                                 struct cv_error *err) CV_WARN_UNUSED;
 
-/* Quota primitives on the usage sub-document (see quota.h):
- * rollover moves a usage older than month_ms to month_ms with nothing
- * used (idempotent); take adds one use when the plan is still `plan`, the
- * period is month_ms and fewer than limit are used (*taken says whether
- * it did); give_back removes one use of month_ms. */
-enum cv_status user_repo_usage_rollover(struct cv_ctx *ctx, const char *id, int64_t month_ms,
-                                        struct cv_error *err) CV_WARN_UNUSED;
-enum cv_status user_repo_usage_take(struct cv_ctx *ctx, const char *id, enum cv_plan plan,
-                                    int64_t month_ms, int limit, bool *taken,
-                                    struct cv_error *err) CV_WARN_UNUSED;
-enum cv_status user_repo_usage_give_back(struct cv_ctx *ctx, const char *id, int64_t month_ms,
-                                         struct cv_error *err) CV_WARN_UNUSED;
+/* Record the month's use count on the user document (a copy for
+ * operators; quota.h counts from its own collection). */
+enum cv_status user_repo_set_usage(struct cv_ctx *ctx, const char *id, int64_t month_ms,
+                                   int used, struct cv_error *err) CV_WARN_UNUSED;
 
-/* The usage as the API shows it: a stored period older than the current
- * month counts as a fresh month with nothing used. */
-void user_effective_usage(const struct cv_user *u, int64_t now_ms, int64_t *period_start_ms,
-                          int *used);
 
 /* Parse 24 hex digits into an ObjectId; false when malformed. */
 bool cv_oid_parse(const char *hex, size_t len, bson_oid_t *oid);
