@@ -241,7 +241,7 @@ void http_respond_error(struct http_response *resp, const struct http_request *r
         resp->status = 500;
     }
     st = CV_OK;
-    if (err->status == CV_ERR_UNAUTHORIZED || err->status == CV_ERR_TOKEN_EXPIRED)
+    if (row->http == 401)   /* RFC 9110: every 401 carries a challenge */
         st = http_add_header(resp, "WWW-Authenticate", "Bearer");
     if (err->status == CV_ERR_RATE_LIMITED && err->retry_after_s > 0) {
         (void)snprintf(num, sizeof(num), "%ld", err->retry_after_s);

@@ -271,8 +271,9 @@ static void read_url(struct config_loader *ld, const char *name, const char *def
                      bool origin_only, char **out)
 {
     read_string(ld, name, def, out);
+    /* The value is not echoed: a URL may carry user:password. */
     if (*out != NULL && !url_ok(*out, origin_only)) {
-        bad(ld, name, *out, origin_only ? "an origin such as https://app.example.com "
+        bad(ld, name, NULL, origin_only ? "an origin such as https://app.example.com "
                                           "(scheme, host and optional port, no path)"
                                         : "an http:// or https:// URL");
     }
@@ -527,6 +528,9 @@ enum cv_status cv_config_load(struct cv_config *cfg, const char *env_file,
         st = cv_env_file_load(env_file, env_file_required, source_add_file_var, &ld.src,
                               &file_err);
         if (st != CV_OK) {
+            if (ld.src.nfile >= CONFIG_MAX_FILE_VARS)
+                (void)snprintf(file_err.message, sizeof(file_err.message),
+                               "more than %d variables", CONFIG_MAX_FILE_VARS);
             cv_error_add_field(err, "env_file", "%s: %s", env_file, file_err.message);
             source_free(&ld.src);
             err->status = CV_ERR_CONFIG;

@@ -105,7 +105,7 @@ static int parse_line(const char *p, const char *end, char *scratch,
         const char *c;
 
         for (c = v; c < end; c++) {
-            if (*c == '#' && (c == v || is_space(c[-1]))) {
+            if (*c == '#' && is_space(c[-1])) {   /* c[-1] exists: at least '=' */
                 stop = c;
                 break;
             }

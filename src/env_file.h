@@ -3,7 +3,8 @@
  * and systemd's EnvironmentFile read them.
  *
  * Accepted: blank lines, '#' comments, an optional "export " prefix,
- * unquoted values (trimmed, " #" starts a comment), 'single-quoted' values
+ * unquoted values (trimmed; " #" after the value starts a comment, a
+ * value may itself start with '#'), 'single-quoted' values
  * taken literally and "double-quoted" values with \n \t \" \\ escapes.
  * Anything else is a syntax error naming the line. Pure: no environment or
  * global state is touched; thread safe.
