@@ -6,6 +6,7 @@ directory, and every test talks to nginx only. At the end the stack is
 stopped and the service logs are searched for sanitizer reports, which fail
 the run.
 """
+import contextlib
 import itertools
 import os
 import pathlib
@@ -75,12 +76,15 @@ class Stack:
                              f"{last.text if last else ''}")
 
 
-@pytest.fixture(scope="session")
-def stack():
-    own_state = "CV_STATE_DIR" not in os.environ
-    state = os.environ.get("CV_STATE_DIR") or tempfile.mkdtemp(prefix="cv-e2e.")
-    port = int(os.environ.get("CV_HTTP_PORT") or free_port())
-    env = dict(os.environ, CV_STATE_DIR=state, CV_HTTP_PORT=str(port))
+@contextlib.contextmanager
+def running_stack(extra_env=None, state=None, port=None):
+    """Start a whole stack with deploy/dev on free ports, yield it, stop it
+    and fail on sanitizer reports. extra_env reaches cv-api and cv-worker
+    (the environment wins over the generated configuration)."""
+    own_state = state is None
+    state = state or tempfile.mkdtemp(prefix="cv-e2e.")
+    port = port or free_port()
+    env = dict(os.environ, **(extra_env or {}), CV_STATE_DIR=state, CV_HTTP_PORT=str(port))
     env.setdefault("CV_BUILD_DIR", str(ROOT / "build"))
     s = Stack(state, port, env)
     up = s.dev("up", "--no-build", check=False)
@@ -98,6 +102,15 @@ def stack():
         if own_state:
             shutil.rmtree(state, ignore_errors=True)
         assert not reports, f"sanitizer reports in service logs: {reports}"
+
+
+@pytest.fixture(scope="session")
+def stack():
+    """The session's stack: the product as configured by default (offline
+    analyzer, local storage)."""
+    port = os.environ.get("CV_HTTP_PORT")
+    with running_stack(state=os.environ.get("CV_STATE_DIR"), port=int(port) if port else None) as s:
+        yield s
 
 
 _next_ip = itertools.count()
