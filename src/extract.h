@@ -1,0 +1,125 @@
+/*
+ * extract.h - the text of an untrusted CV file (PDF, DOCX, plain text), read
+ * in a confined child process (src/, used by cv-worker).
+ *
+ * What a reader must know first: parsing never happens in the caller's
+ * process. Each call forks a child that maps the file, drops to resource
+ * limits (address space, CPU time, no file writes, few descriptors, no core
+ * dump, no new processes) and a seccomp filter, parses, and writes the raw
+ * text to a pipe; the parent waits under a wall-time deadline, size-checks
+ * what comes back and normalises it (text_normalize.h). A crash, a bomb or
+ * an endless document costs the child, never the worker.
+ */
+#ifndef CV_EXTRACT_H
+#define CV_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cv_status.h"
+
+/* ---- Limits (defaults of struct extract_limits, and fixed bounds) ---- */
+
+/* Text handed to the analyzer: a long CV is ~30 KiB of text; 200 KiB keeps
+ * an LLM prompt bounded while never cutting a real CV. */
+#define EXTRACT_TEXT_MAX_BYTES (200 * 1024)
+/* Raw text the child may send, per byte of EXTRACT_TEXT_MAX_BYTES: raw
+ * layout text carries spaces and blank lines that normalisation removes. */
+#define EXTRACT_RAW_PER_TEXT_BYTE 4
+/* Wall time of one extraction, child start to reaped. A CV parses in well
+ * under a second; 20 s also bounds how long a graceful stop waits. */
+#define EXTRACT_WALL_TIMEOUT_MS 20000
+/* CPU time of the child (soft limit: SIGXCPU; the hard limit is one second
+ * more, then SIGKILL). Below the wall time so a busy loop dies first. */
+#define EXTRACT_CPU_S 15
+/* Address space the child may add to what it inherits from the worker, on
+ * top of the mapped file: poppler needs some room for fonts and pages. */
+#define EXTRACT_MEMORY_BYTES (768UL * 1024 * 1024)
+/* Pages of a PDF: a CV has 1 to 5; refuse rather than read a book. */
+#define EXTRACT_PDF_MAX_PAGES 50
+/* Input file size: the largest upload MAX_FILE_SIZE may allow
+ * (CV_CONFIG_FILE_SIZE_MAX_BYTES, checked at compile time in extract.c). */
+#define EXTRACT_INPUT_MAX_BYTES (100L * 1024 * 1024)
+/* A DOCX (ZIP) archive: entries listed, uncompressed bytes of one XML part
+ * and of all parts read. A Word CV has ~20 entries and a document.xml well
+ * under 1 MiB; a ZIP bomb stops at these counts, whatever the archive says. */
+#define EXTRACT_DOCX_MAX_ENTRIES 1000
+#define EXTRACT_DOCX_PART_MAX_BYTES (8L * 1024 * 1024)
+#define EXTRACT_DOCX_TOTAL_MAX_BYTES (16L * 1024 * 1024)
+/* Header and footer parts read (Word makes at most 3 of each per section). */
+#define EXTRACT_DOCX_MAX_HEADER_PARTS 32
+/* Descriptors the child may open (it needs none after it starts; this only
+ * has to exceed the descriptor numbers it inherits and keeps). */
+#define EXTRACT_CHILD_MAX_FDS 64
+
+/* What the caller says the file is (it maps its own file type to this). */
+enum extract_format {
+    EXTRACT_PDF = 1,
+    EXTRACT_DOCX = 2,
+    EXTRACT_TEXT = 3,   /* UTF-8, with or without a byte order mark */
+};
+
+/* Limits of one call; extract_limits_default fills the EXTRACT_* values.
+ * Tests shrink them; the worker passes NULL to get the defaults. */
+struct extract_limits {
+    unsigned wall_timeout_ms;   /* > 0 */
+    unsigned cpu_s;             /* > 0 */
+    size_t memory_bytes;        /* > 0 */
+    unsigned pdf_max_pages;     /* > 0 */
+    size_t text_max_bytes;      /* > 0, at most EXTRACT_TEXT_MAX_BYTES * 16 */
+};
+
+void extract_limits_default(struct extract_limits *limits);
+
+struct extract_result {
+    char *text;         /* normalised, valid UTF-8, NUL-terminated; the caller
+                           frees it with extract_result_free (or free()) */
+    size_t len;         /* bytes without the NUL: 1..text_max_bytes */
+    bool truncated;     /* the text was cut at text_max_bytes (or the raw
+                           cap), on a character boundary; not an error */
+    bool sandboxed;     /* the child ran under the seccomp filter; false
+                           when the kernel refused it (rlimits still held) */
+};
+
+/*
+ * Extract the text of the regular file at path, read as `format`.
+ *
+ * CV_OK: *out holds the text (never empty). Otherwise *out is zeroed and
+ * err says why:
+ * - CV_ERR_DOCUMENT (permanent; err->message is fit for the end user):
+ *   "no extractable text" (a scanned PDF, an empty document), a damaged or
+ *   password-protected PDF, "the document has too many pages (more than N)",
+ *   a DOCX that is not a valid ZIP, lacks word/document.xml, lists too many
+ *   entries, inflates past its limits, is not well-formed XML or carries a
+ *   DTD (refused: Word never writes one; this stops entity bombs), a text
+ *   file that is not UTF-8, an input larger than EXTRACT_INPUT_MAX_BYTES,
+ *   and "the document could not be read" when the child died by a signal
+ *   (CPU or memory limit, crash) or returned something malformed.
+ * - CV_ERR_TIMEOUT: the child ran past wall_timeout_ms and was killed.
+ *   Treat it as permanent like CV_ERR_DOCUMENT (message "the document took
+ *   too long to read"): the same file would take as long again.
+ * - CV_ERR_IO: the file could not be opened or is not a regular file, or a
+ *   pipe could not be made; CV_ERR_INTERNAL: fork failed or an argument is
+ *   invalid; CV_ERR_NOMEM. These are ours and transient: retry the job.
+ *
+ * Thread safe: several threads may extract at once. The caller must not
+ * reap children it did not start (waitpid(-1, ...)) nor set SIGCHLD to
+ * SIG_IGN, since the child is reaped by pid. The child of a threaded worker
+ * runs poppler, GLib, libzip and libxml2 after fork() without exec(): this
+ * is acceptable because the worker's own threads never use poppler, GLib or
+ * libxml2 (no lock of theirs can be held at fork), glibc's malloc is
+ * fork-safe, and the child only parses and leaves with _exit(). (A malloc
+ * that is not fork-safe, such as GCC 12's ASan allocator, can leave the
+ * child stuck on a lock: the wall-time limit then ends it as
+ * CV_ERR_TIMEOUT.) The parsers' own messages go to /dev/null in the child,
+ * never to the worker's log.
+ */
+enum cv_status extract_text(const char *path, enum extract_format format,
+                            const struct extract_limits *limits,
+                            struct extract_result *out,
+                            struct cv_error *err) CV_WARN_UNUSED;
+
+/* Free the text and zero *r; NULL and an already freed result are fine. */
+void extract_result_free(struct extract_result *r);
+
+#endif
