@@ -34,6 +34,10 @@ static const struct app_route app_routes[] = {
     { { "DELETE", "/api/cv/analyses/{id}" }, handle_delete_analysis },
     { { "POST", "/api/cv/analyses/{id}/retry" }, handle_retry_analysis },
     { { "GET", "/api/cv/analyses/{id}/file" }, handle_analysis_file },
+    { { "GET", "/api/billing/plans" }, handle_billing_plans },
+    { { "POST", "/api/billing/checkout" }, handle_billing_checkout },
+    { { "POST", "/api/billing/portal" }, handle_billing_portal },
+    { { "POST", "/api/billing/webhook" }, handle_billing_webhook },   /* no token, raw body */
 };
 
 #define APP_NROUTES (sizeof(app_routes) / sizeof(app_routes[0]))

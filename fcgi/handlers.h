@@ -1,7 +1,8 @@
 /*
  * handlers.h (fcgi/) - the request handlers, one group per file
  * (handle_ops.c: health, readiness, metrics; handle_auth.c: accounts;
- * handle_upload.c and handle_analyses.c: CV analyses).
+ * handle_upload.c and handle_analyses.c: CV analyses; handle_billing.c:
+ * plans, Stripe checkout, portal and webhook).
  * Each follows app_handler_fn.
  */
 #ifndef CV_FCGI_HANDLERS_H
@@ -39,5 +40,14 @@ enum cv_status handle_retry_analysis(struct app_thread *t, struct http_request *
                                      struct http_response *resp, struct cv_error *err);
 enum cv_status handle_analysis_file(struct app_thread *t, struct http_request *req,
                                     struct http_response *resp, struct cv_error *err);
+
+enum cv_status handle_billing_plans(struct app_thread *t, struct http_request *req,
+                                    struct http_response *resp, struct cv_error *err);
+enum cv_status handle_billing_checkout(struct app_thread *t, struct http_request *req,
+                                       struct http_response *resp, struct cv_error *err);
+enum cv_status handle_billing_portal(struct app_thread *t, struct http_request *req,
+                                     struct http_response *resp, struct cv_error *err);
+enum cv_status handle_billing_webhook(struct app_thread *t, struct http_request *req,
+                                      struct http_response *resp, struct cv_error *err);
 
 #endif

@@ -271,3 +271,139 @@ enum cv_status user_repo_set_usage(struct cv_ctx *ctx, const char *id, int64_t m
     bson_destroy(&update);
     return st;
 }
+
+/* ---- The Stripe link ---------------------------------------------------- */
+
+static int stripe_schema_ready;   /* set once per process, atomically */
+
+enum cv_status user_repo_ensure_stripe_schema(struct cv_ctx *ctx, struct cv_error *err)
+{
+    bson_t cmd = BSON_INITIALIZER, indexes, index, key;
+    bson_error_t berr;
+    bool ok;
+
+    if (__atomic_load_n(&stripe_schema_ready, __ATOMIC_ACQUIRE))
+        return CV_OK;
+    BSON_APPEND_UTF8(&cmd, "createIndexes", USERS);
+    BSON_APPEND_ARRAY_BEGIN(&cmd, "indexes", &indexes);
+    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
+    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
+    BSON_APPEND_INT32(&key, "stripe.customerId", 1);
+    bson_append_document_end(&index, &key);
+    BSON_APPEND_UTF8(&index, "name", "stripe_customer");
+    bson_append_document_end(&indexes, &index);
+    bson_append_array_end(&cmd, &indexes);
+    ok = mongoc_client_write_command_with_opts(ctx->mongo, ctx->cfg->mongodb_db, &cmd, NULL,
+                                               NULL, &berr);
+    bson_destroy(&cmd);
+    if (!ok)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "createIndexes users stripe: %s",
+                            berr.message);
+    __atomic_store_n(&stripe_schema_ready, 1, __ATOMIC_RELEASE);
+    return CV_OK;
+}
+
+enum cv_status user_repo_find_by_stripe_customer(struct cv_ctx *ctx, const char *customer_id,
+                                                 struct cv_user *u, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER;
+    enum cv_status st;
+
+    if (customer_id == NULL || customer_id[0] == '\0')
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    BSON_APPEND_UTF8(&filter, "stripe.customerId", customer_id);
+    st = find_one(ctx, &filter, u, err);
+    bson_destroy(&filter);
+    return st;
+}
+
+enum cv_status user_repo_get_stripe_state(struct cv_ctx *ctx, const char *id,
+                                          struct user_stripe_state *s, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER;
+    mongoc_collection_t *coll;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t berr;
+    char plan[8];
+    enum cv_status st;
+
+    memset(s, 0, sizeof(*s));
+    if (!id_filter(&filter, id)) {
+        bson_destroy(&filter);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    }
+    BSON_APPEND_INT64(&opts, "limit", 1);
+    coll = users(ctx);
+    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+    if (mongoc_cursor_next(cur, &doc)) {
+        bson_get_utf8(doc, "plan", plan, sizeof(plan));
+        s->plan = strcmp(plan, "pro") == 0 ? CV_PLAN_PRO : CV_PLAN_FREE;
+        bson_get_utf8(doc, "stripe.customerId", s->customer_id, sizeof(s->customer_id));
+        bson_get_utf8(doc, "stripe.subscriptionId", s->subscription_id,
+                      sizeof(s->subscription_id));
+        bson_get_utf8(doc, "stripe.subscriptionStatus", s->subscription_status,
+                      sizeof(s->subscription_status));
+        s->payment_failed = bson_get_bool(doc, "stripe.paymentFailed");
+        s->updated_at_ms = bson_get_date(doc, "stripe.subscriptionUpdatedAt");
+        st = CV_OK;
+    } else if (mongoc_cursor_error(cur, &berr)) {
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find user: %s", berr.message);
+    } else {
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    }
+    mongoc_cursor_destroy(cur);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&opts);
+    bson_destroy(&filter);
+    return st;
+}
+
+static void append_utf8_or_null(bson_t *doc, const char *key, const char *value)
+{
+    if (value[0] != '\0')
+        bson_append_utf8(doc, key, -1, value, -1);
+    else
+        bson_append_null(doc, key, -1);
+}
+
+enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const char *id,
+                                          const struct user_stripe_state *s,
+                                          struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
+    int64_t matched = 0;
+    enum cv_status st = CV_ERR_NOT_FOUND;
+    mongoc_collection_t *coll;
+    bson_error_t berr;
+    bson_t reply;
+
+    if (!id_filter(&filter, id)) {
+        bson_destroy(&filter);
+        return cv_error_set(err, st, "no such user");
+    }
+    BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+    BSON_APPEND_UTF8(&set, "plan", cv_plan_name(s->plan));
+    append_utf8_or_null(&set, "stripe.customerId", s->customer_id);
+    append_utf8_or_null(&set, "stripe.subscriptionId", s->subscription_id);
+    append_utf8_or_null(&set, "stripe.subscriptionStatus", s->subscription_status);
+    BSON_APPEND_BOOL(&set, "stripe.paymentFailed", s->payment_failed);
+    if (s->updated_at_ms > 0)
+        BSON_APPEND_DATE_TIME(&set, "stripe.subscriptionUpdatedAt", s->updated_at_ms);
+    else
+        BSON_APPEND_NULL(&set, "stripe.subscriptionUpdatedAt");
+    BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
+    bson_append_document_end(&update, &set);
+    coll = users(ctx);
+    if (!mongoc_collection_update_one(coll, &filter, &update, NULL, &reply, &berr)) {
+        st = db_write_error(&berr, CV_OK, err, "update user stripe state");
+    } else {
+        matched = bson_get_int(&reply, "matchedCount");
+        st = matched > 0 ? CV_OK : cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    }
+    bson_destroy(&reply);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    return st;
+}

@@ -72,4 +72,45 @@ enum cv_status user_repo_set_usage(struct cv_ctx *ctx, const char *id, int64_t m
 /* Parse 24 hex digits into an ObjectId; false when malformed. */
 bool cv_oid_parse(const char *hex, size_t len, bson_oid_t *oid);
 
+/* ---- The Stripe link (used by billing.c) --------------------------------
+ * stripe.subscriptionStatus is Stripe's status word; stripe.subscriptionUpdatedAt
+ * (a date) is the `created` time of the Stripe event that last set the
+ * Stripe state, which billing.c compares to refuse older events. These
+ * functions store what they are given: ordering is the caller's job (under
+ * its lock), since FerretDB does not apply filtered updates atomically. */
+#define USER_STRIPE_STATUS_MAX_BYTES 32
+
+struct user_stripe_state {
+    enum cv_plan plan;
+    char customer_id[USER_STRIPE_ID_MAX_BYTES + 1];        /* "" when none */
+    char subscription_id[USER_STRIPE_ID_MAX_BYTES + 1];    /* "" when none */
+    char subscription_status[USER_STRIPE_STATUS_MAX_BYTES]; /* "" when none */
+    bool payment_failed;
+    int64_t updated_at_ms;      /* stripe.subscriptionUpdatedAt; 0: never set */
+};
+
+/* A (non-unique) index on stripe.customerId, for webhooks. Idempotent;
+ * done once per process. CV_ERR_UNAVAILABLE when it cannot be created. */
+enum cv_status user_repo_ensure_stripe_schema(struct cv_ctx *ctx,
+                                              struct cv_error *err) CV_WARN_UNUSED;
+
+/* The user linked to Stripe customer customer_id (the first, should there
+ * be several). CV_ERR_NOT_FOUND when none or customer_id is empty. */
+enum cv_status user_repo_find_by_stripe_customer(struct cv_ctx *ctx, const char *customer_id,
+                                                 struct cv_user *u,
+                                                 struct cv_error *err) CV_WARN_UNUSED;
+
+/* Read the plan and the stripe fields of user id into *s.
+ * CV_ERR_NOT_FOUND when the user does not exist. */
+enum cv_status user_repo_get_stripe_state(struct cv_ctx *ctx, const char *id,
+                                          struct user_stripe_state *s,
+                                          struct cv_error *err) CV_WARN_UNUSED;
+
+/* Write plan and every stripe field of *s onto user id in one
+ * single-document $set (empty strings are stored as null, updated_at_ms 0
+ * as null). CV_ERR_NOT_FOUND when the user does not exist. */
+enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const char *id,
+                                          const struct user_stripe_state *s,
+                                          struct cv_error *err) CV_WARN_UNUSED;
+
 #endif

@@ -21,6 +21,8 @@ import uuid
 import httpx
 import pytest
 
+import stripe_mock
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DEV = ROOT / "deploy" / "dev"
 SANITIZER_RE = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehavior")
@@ -30,6 +32,16 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def alive(pid):
+    """Is pid a live process? A zombie (killed, not yet reaped by whoever
+    adopted it) is not."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return not any(l.startswith("State:") and "Z" in l.split()[1] for l in f)
+    except OSError:
+        return False
 
 
 class Stack:
@@ -107,10 +119,14 @@ def running_stack(extra_env=None, state=None, port=None):
 @pytest.fixture(scope="session")
 def stack():
     """The session's stack: the product as configured by default (offline
-    analyzer, local storage)."""
+    analyzer, local storage), with billing on against a stripe-mock started
+    first (stack.stripe: its settings, e.g. stack.stripe.webhook_secret)."""
     port = os.environ.get("CV_HTTP_PORT")
-    with running_stack(state=os.environ.get("CV_STATE_DIR"), port=int(port) if port else None) as s:
-        yield s
+    with stripe_mock.running() as mock:
+        with running_stack(mock.env, state=os.environ.get("CV_STATE_DIR"),
+                           port=int(port) if port else None) as s:
+            s.stripe = mock
+            yield s
 
 
 _next_ip = itertools.count()
