@@ -1,11 +1,14 @@
 /*
  * handle_ops.c (fcgi/) - operations endpoints: liveness (touches nothing),
  * readiness (real checks of MongoDB, Redis and storage) and Prometheus
- * metrics. nginx limits /api/metrics to loopback.
+ * metrics (the pool's requests, the queue and the workers). nginx limits
+ * /api/metrics to loopback.
  */
 #include "handlers.h"
 
+#include "log.h"
 #include "readiness.h"
+#include "worker_metrics.h"
 #include "version.h"
 
 enum cv_status handle_health(struct app_thread *t, struct http_request *req,
@@ -60,10 +63,19 @@ enum cv_status handle_metrics(struct app_thread *t, struct http_request *req,
 {
     enum cv_status st;
 
-    (void)req;
+    struct cv_error werr;
+
     st = cv_metrics_render(t->metrics, CV_VERSION, &resp->body);
     if (st != CV_OK)
         return cv_error_set(err, st, "metrics: rendering failed");
+    /* The worker's figures live in Redis; without Redis the request
+     * metrics are still worth answering. */
+    cv_error_clear(&werr);
+    if (worker_metrics_render(&t->redis, &resp->body, &werr) != CV_OK) {
+        cv_log_error_detail(CV_LOG_WARN, req->request_id, werr.message, "worker metrics skipped");
+        if (cv_buf_puts(&resp->body, "# worker and queue metrics unavailable\n") != CV_OK)
+            return cv_error_set(err, CV_ERR_TOO_LARGE, "metrics: rendering failed");
+    }
     resp->status = 200;
     resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
     return CV_OK;

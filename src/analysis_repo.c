@@ -475,3 +475,107 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
     bson_destroy(&opts);
     return st;
 }
+
+/* $set of the given fields on one analysis (any owner). */
+static enum cv_status set_fields(struct cv_ctx *ctx, const char *id, const bson_t *set,
+                                 struct cv_error *err, const char *what)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER;
+    int64_t matched = 0;
+    enum cv_status st;
+
+    if (!filter_for(&filter, id, NULL)) {
+        bson_destroy(&filter);
+        bson_destroy(&update);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+    }
+    BSON_APPEND_DOCUMENT(&update, "$set", set);
+    st = update_one(ctx, &filter, &update, &matched, err, what);
+    if (st == CV_OK && matched == 0)
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "analysis %s is gone", id);
+    bson_destroy(&filter);
+    bson_destroy(&update);
+    return st;
+}
+
+enum cv_status analysis_repo_start(struct cv_ctx *ctx, const char *id, int attempts,
+                                   struct cv_error *err)
+{
+    bson_t set = BSON_INITIALIZER;
+    int64_t now = cv_time_now_ms();
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(&set, "status", "processing");
+    BSON_APPEND_INT32(&set, "attempts", attempts);
+    BSON_APPEND_DATE_TIME(&set, "startedAt", now);
+    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
+    BSON_APPEND_NULL(&set, "completedAt");
+    st = set_fields(ctx, id, &set, err, "start analysis");
+    bson_destroy(&set);
+    return st;
+}
+
+/* Append a json-c object as a BSON sub-document. */
+static bool append_json(bson_t *b, const char *name, json_object *obj)
+{
+    const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+    bson_error_t berr;
+    bson_t *doc;
+
+    if (s == NULL || (doc = bson_new_from_json((const uint8_t *)s, -1, &berr)) == NULL)
+        return false;
+    BSON_APPEND_DOCUMENT(b, name, doc);
+    bson_destroy(doc);
+    return true;
+}
+
+enum cv_status analysis_repo_complete(struct cv_ctx *ctx, const char *id, json_object *result,
+                                      const char *optimized, const char *text,
+                                      json_object *analyzer, struct cv_error *err)
+{
+    bson_t set = BSON_INITIALIZER;
+    int64_t now = cv_time_now_ms();
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(&set, "status", "completed");
+    if (!append_json(&set, "result", result) || !append_json(&set, "analyzer", analyzer)) {
+        bson_destroy(&set);
+        return cv_error_set(err, CV_ERR_INTERNAL, "result is not storable JSON");
+    }
+    append_str_or_null(&set, "optimizedVersion", optimized);
+    append_str_or_null(&set, "originalText", text);
+    BSON_APPEND_NULL(&set, "error");
+    BSON_APPEND_DATE_TIME(&set, "completedAt", now);
+    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
+    st = set_fields(ctx, id, &set, err, "complete analysis");
+    bson_destroy(&set);
+    return st;
+}
+
+enum cv_status analysis_repo_fail(struct cv_ctx *ctx, const char *id, const char *reason,
+                                  struct cv_error *err)
+{
+    bson_t set = BSON_INITIALIZER;
+    int64_t now = cv_time_now_ms();
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(&set, "status", "failed");
+    BSON_APPEND_UTF8(&set, "error", reason);
+    BSON_APPEND_DATE_TIME(&set, "completedAt", now);
+    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
+    st = set_fields(ctx, id, &set, err, "fail analysis");
+    bson_destroy(&set);
+    return st;
+}
+
+enum cv_status analysis_repo_wait_retry(struct cv_ctx *ctx, const char *id, struct cv_error *err)
+{
+    bson_t set = BSON_INITIALIZER;
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(&set, "status", "queued");
+    BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
+    st = set_fields(ctx, id, &set, err, "requeue analysis");
+    bson_destroy(&set);
+    return st;
+}

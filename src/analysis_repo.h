@@ -68,4 +68,24 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
                                            char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
                                            size_t *count, struct cv_error *err) CV_WARN_UNUSED;
 
+/* Worker side (the caller holds the analysis lease, see queue.h). */
+
+/* queued -> processing: startedAt now, attempts + 1 (returned). */
+enum cv_status analysis_repo_start(struct cv_ctx *ctx, const char *id, int attempts,
+                                   struct cv_error *err) CV_WARN_UNUSED;
+
+/* -> completed with the result, the optimized version (may be NULL), the
+ * extracted text and the analyzer's description. */
+enum cv_status analysis_repo_complete(struct cv_ctx *ctx, const char *id, json_object *result,
+                                      const char *optimized, const char *text,
+                                      json_object *analyzer, struct cv_error *err) CV_WARN_UNUSED;
+
+/* -> failed with a human-readable reason. */
+enum cv_status analysis_repo_fail(struct cv_ctx *ctx, const char *id, const char *reason,
+                                  struct cv_error *err) CV_WARN_UNUSED;
+
+/* -> queued again for a later attempt (the job waits in the delayed set). */
+enum cv_status analysis_repo_wait_retry(struct cv_ctx *ctx, const char *id,
+                                        struct cv_error *err) CV_WARN_UNUSED;
+
 #endif

@@ -504,6 +504,7 @@ static void config_load_all(struct config_loader *ld)
     read_storage(ld);
     read_int(ld, "WORKER_CONCURRENCY", 1, 64, 2, &cfg->worker_concurrency);
     read_int(ld, "MAX_ATTEMPTS", 1, 20, 3, &cfg->max_attempts);
+    read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 300, &cfg->job_visibility_timeout_s);
     read_int(ld, "API_PROCESSES", 1, 64, 2, &cfg->api_processes);
     read_int(ld, "API_THREADS", 1, 256, 8, &cfg->api_threads);
     read_string(ld, "API_LISTEN", NULL, &cfg->api_listen);

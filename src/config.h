@@ -78,6 +78,7 @@ struct cv_config {
 
     int worker_concurrency;
     int max_attempts;
+    long job_visibility_timeout_s;  /* a job unacknowledged this long is taken over */
 
     int api_processes;
     int api_threads;

@@ -3,6 +3,8 @@
  */
 #include "queue.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err)
@@ -36,4 +38,192 @@ enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
                           rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
     freeReplyObject(rep);
     return st;
+}
+
+/* Fill job from one stream entry [id, [field, value, ...]]. */
+static bool job_from_entry(const redisReply *entry, struct queue_job *job)
+{
+    const redisReply *fields;
+    size_t i;
+
+    memset(job, 0, sizeof(*job));
+    if (entry == NULL || entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
+        entry->element[0]->type != REDIS_REPLY_STRING)
+        return false;
+    (void)snprintf(job->entry_id, sizeof(job->entry_id), "%s", entry->element[0]->str);
+    fields = entry->element[1];
+    if (fields->type != REDIS_REPLY_ARRAY)
+        return true;   /* a deleted entry: acknowledged and dropped by the caller */
+    for (i = 0; i + 1 < fields->elements; i += 2) {
+        const redisReply *k = fields->element[i], *v = fields->element[i + 1];
+        if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
+            continue;
+        if (strcmp(k->str, "analysisId") == 0)
+            (void)snprintf(job->analysis_id, sizeof(job->analysis_id), "%s", v->str);
+        else if (strcmp(k->str, "requestId") == 0)
+            (void)snprintf(job->request_id, sizeof(job->request_id), "%s", v->str);
+    }
+    return true;
+}
+
+enum cv_status cv_queue_read(struct cv_redis *redis, const char *consumer, long block_ms,
+                             struct queue_job *job, bool *got, struct cv_error *err)
+{
+    redisReply *rep;
+    enum cv_status st;
+
+    *got = false;
+    st = cv_redis_command(redis, false, &rep, err,
+                          "XREADGROUP GROUP %s %s COUNT 1 BLOCK %ld STREAMS %s >",
+                          CV_QUEUE_GROUP, consumer, block_ms, CV_QUEUE_STREAM);
+    if (st != CV_OK)
+        return st;
+    if (rep->type == REDIS_REPLY_ERROR) {
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XREADGROUP: %s", rep->str);
+    } else if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 1) {
+        const redisReply *stream = rep->element[0];
+        if (stream->type == REDIS_REPLY_ARRAY && stream->elements == 2 &&
+            stream->element[1]->type == REDIS_REPLY_ARRAY && stream->element[1]->elements > 0)
+            *got = job_from_entry(stream->element[1]->element[0], job);
+    }
+    freeReplyObject(rep);
+    return st;
+}
+
+enum cv_status cv_queue_claim_stale(struct cv_redis *redis, const char *consumer,
+                                    long min_idle_ms, struct queue_job *job, bool *got,
+                                    struct cv_error *err)
+{
+    redisReply *rep;
+    enum cv_status st;
+
+    *got = false;
+    st = cv_redis_command(redis, false, &rep, err, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT 1",
+                          CV_QUEUE_STREAM, CV_QUEUE_GROUP, consumer, min_idle_ms);
+    if (st != CV_OK)
+        return st;
+    if (rep->type == REDIS_REPLY_ERROR)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XAUTOCLAIM: %s", rep->str);
+    else if (rep->type == REDIS_REPLY_ARRAY && rep->elements >= 2 &&
+             rep->element[1]->type == REDIS_REPLY_ARRAY && rep->element[1]->elements > 0)
+        *got = job_from_entry(rep->element[1]->element[0], job);
+    freeReplyObject(rep);
+    return st;
+}
+
+/* One command whose reply only matters for errors. */
+static enum cv_status simple(struct cv_redis *redis, bool idempotent, struct cv_error *err,
+                             redisReply *rep_in, enum cv_status st, const char *what)
+{
+    (void)redis;
+    (void)idempotent;
+    if (st != CV_OK)
+        return st;
+    if (rep_in->type == REDIS_REPLY_ERROR)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "%s: %s", what, rep_in->str);
+    freeReplyObject(rep_in);
+    return st;
+}
+
+enum cv_status cv_queue_ack(struct cv_redis *redis, const struct queue_job *job,
+                            struct cv_error *err)
+{
+    redisReply *rep = NULL;
+    enum cv_status st = cv_redis_command(redis, true, &rep, err, "XACK %s %s %s",
+                                         CV_QUEUE_STREAM, CV_QUEUE_GROUP, job->entry_id);
+
+    return simple(redis, true, err, rep, st, "XACK");
+}
+
+enum cv_status cv_queue_delay(struct cv_redis *redis, const struct queue_job *job, int64_t due_ms,
+                              struct cv_error *err)
+{
+    redisReply *rep = NULL;
+    enum cv_status st = cv_redis_command(redis, true, &rep, err, "ZADD %s %lld %s|%s",
+                                         CV_QUEUE_DELAYED, (long long)due_ms, job->analysis_id,
+                                         job->request_id);
+
+    return simple(redis, true, err, rep, st, "ZADD");
+}
+
+enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size_t *moved,
+                                    struct cv_error *err)
+{
+    redisReply *due = NULL;
+    enum cv_status st;
+    size_t i;
+
+    *moved = 0;
+    st = cv_redis_command(redis, true, &due, err, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
+                          CV_QUEUE_DELAYED, (long long)now_ms, CV_QUEUE_RELEASE_BATCH);
+    if (st != CV_OK)
+        return st;
+    for (i = 0; st == CV_OK && due->type == REDIS_REPLY_ARRAY && i < due->elements; i++) {
+        const char *member = due->element[i]->str;
+        const char *bar = member != NULL ? strchr(member, '|') : NULL;
+        redisReply *rem = NULL;
+        char id[32];
+
+        if (bar == NULL || (size_t)(bar - member) >= sizeof(id))
+            continue;
+        st = cv_redis_command(redis, false, &rem, err, "ZREM %s %s", CV_QUEUE_DELAYED, member);
+        if (st != CV_OK)
+            break;
+        if (rem->type == REDIS_REPLY_INTEGER && rem->integer == 1) {
+            memcpy(id, member, (size_t)(bar - member));
+            id[bar - member] = '\0';
+            st = cv_queue_enqueue(redis, id, bar + 1, err);
+            if (st == CV_OK)
+                (*moved)++;
+        }
+        freeReplyObject(rem);
+    }
+    freeReplyObject(due);
+    return st;
+}
+
+enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_job *job,
+                                    const char *reason, struct cv_error *err)
+{
+    redisReply *rep = NULL;
+    enum cv_status st = cv_redis_command(redis, false, &rep, err,
+                                         "XADD %s MAXLEN ~ %d * analysisId %s requestId %s reason %s",
+                                         CV_QUEUE_DEAD, CV_QUEUE_DEAD_MAXLEN, job->analysis_id,
+                                         job->request_id, reason);
+
+    return simple(redis, false, err, rep, st, "XADD dead letter");
+}
+
+enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, const char *owner,
+                             long lease_ms, bool *acquired, struct cv_error *err)
+{
+    redisReply *rep;
+    enum cv_status st;
+
+    *acquired = false;
+    st = cv_redis_command(redis, false, &rep, err, "SET cv:lock:analysis:%s %s NX PX %ld",
+                          analysis_id, owner, lease_ms);
+    if (st != CV_OK)
+        return st;
+    if (rep->type == REDIS_REPLY_ERROR)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "SET NX: %s", rep->str);
+    else
+        *acquired = rep->type == REDIS_REPLY_STATUS;
+    freeReplyObject(rep);
+    return st;
+}
+
+void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner)
+{
+    static const char script[] =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+        "return 0";
+    struct cv_error err;
+    redisReply *rep;
+    char key[96];
+
+    (void)snprintf(key, sizeof(key), "cv:lock:analysis:%s", analysis_id);
+    cv_error_clear(&err);
+    if (cv_redis_command(redis, true, &rep, &err, "EVAL %s 1 %s %s", script, key, owner) == CV_OK)
+        freeReplyObject(rep);
 }

@@ -12,6 +12,17 @@
 
 #define CV_QUEUE_STREAM "cv:analysis:jobs"
 #define CV_QUEUE_GROUP "cv-workers"
+#define CV_QUEUE_DELAYED "cv:analysis:delayed"      /* sorted set: due ms -> "id|requestId" */
+#define CV_QUEUE_DEAD "cv:analysis:dead"            /* stream of jobs out of attempts */
+#define CV_QUEUE_DEAD_MAXLEN 100000
+#define CV_QUEUE_RELEASE_BATCH 20
+
+/* One delivered job. */
+struct queue_job {
+    char entry_id[48];          /* the stream entry, for XACK */
+    char analysis_id[32];
+    char request_id[72];
+};
 
 /* Create the consumer group (and the stream) unless it exists already;
  * safe to call from many processes at once. CV_ERR_UNAVAILABLE when
@@ -23,5 +34,39 @@ enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *er
  * reply lost after XADD), which the worker's idempotence covers. */
 enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
                                 const char *request_id, struct cv_error *err) CV_WARN_UNUSED;
+
+/* Read the next new job for consumer, blocking at most block_ms; *got
+ * false when none came. */
+enum cv_status cv_queue_read(struct cv_redis *redis, const char *consumer, long block_ms,
+                             struct queue_job *job, bool *got, struct cv_error *err) CV_WARN_UNUSED;
+
+/* Take over one job delivered to another consumer and not acknowledged
+ * for min_idle_ms (its worker died): XAUTOCLAIM. */
+enum cv_status cv_queue_claim_stale(struct cv_redis *redis, const char *consumer,
+                                    long min_idle_ms, struct queue_job *job, bool *got,
+                                    struct cv_error *err) CV_WARN_UNUSED;
+
+enum cv_status cv_queue_ack(struct cv_redis *redis, const struct queue_job *job,
+                            struct cv_error *err) CV_WARN_UNUSED;
+
+/* Schedule the job again at due_ms (a retry with backoff). */
+enum cv_status cv_queue_delay(struct cv_redis *redis, const struct queue_job *job, int64_t due_ms,
+                              struct cv_error *err) CV_WARN_UNUSED;
+
+/* Move delayed jobs that are due back to the stream; ZREM decides which
+ * process moves each one, so none is queued twice. */
+enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size_t *moved,
+                                    struct cv_error *err) CV_WARN_UNUSED;
+
+/* Record a job that ran out of attempts in the dead-letter stream. */
+enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_job *job,
+                                    const char *reason, struct cv_error *err) CV_WARN_UNUSED;
+
+/* A lease on one analysis, so two workers never process it at once:
+ * SET NX PX. *acquired false when another owner holds it. Unlock deletes
+ * the lease only when it is still ours. */
+enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, const char *owner,
+                             long lease_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;
+void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner);
 
 #endif

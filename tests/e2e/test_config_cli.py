@@ -35,7 +35,7 @@ def test_valid_configuration_passes(stack, program):
     ("JWT_SECRET", "short", "JWT_SECRET: expected at least 32 bytes"),
     ("MONGODB_URI", "postgres://nope", "MONGODB_URI: expected a MongoDB connection string"),
     ("WORKER_CONCURRENCY", "0", "WORKER_CONCURRENCY=0: expected an integer from 1 to 64"),
-    ("FRONTEND_URL", "localhost:3000", "FRONTEND_URL=localhost:3000: expected an origin"),
+    ("FRONTEND_URL", "localhost:3000", "FRONTEND_URL: expected an origin"),
 ])
 def test_bad_value_is_refused_by_name(stack, program, name, value, expect):
     r = check(stack, program, **{name: value})

@@ -6,7 +6,7 @@ import subprocess
 import threading
 import time
 
-from conftest import assert_error
+from conftest import alive, assert_error
 
 
 def children_of(pid):
@@ -56,7 +56,7 @@ def test_sigterm_finishes_requests_in_flight(stack, api):
         # Answered by cv-api (its report), not nginx's 502.
         assert r.status_code == 503
         assert r.json()["checks"]["mongodb"] == "unavailable"
-        wait_for(lambda: not os.path.exists(f"/proc/{master}"), timeout=15)
+        wait_for(lambda: not alive(master), timeout=15)
         assert "cv-api stopped" in stack.log("cv-api")
         # With no responder, nginx answers 502 in the API's error shape.
         assert_error(api.get("/api/health"), 502, "unavailable")
@@ -69,9 +69,11 @@ def test_sigterm_finishes_requests_in_flight(stack, api):
 def test_worker_stops_cleanly_and_restarts(stack):
     pid = stack.pid("cv-worker")
     stack.stop("cv-worker")
-    assert not os.path.exists(f"/proc/{pid}")
-    assert "cv-worker stopping" in stack.log("cv-worker")
-    stack.start("cv-worker")
+    try:
+        assert not alive(pid)
+        assert "cv-worker stopping" in stack.log("cv-worker")
+    finally:
+        stack.start("cv-worker")
     new = stack.pid("cv-worker")
     assert new != pid
     wait_for(lambda: "waiting for jobs" in stack.log("cv-worker").split(f'"pid":{new}', 1)[-1])

@@ -1,0 +1,212 @@
+/*
+ * worker.c - the cv-worker process (see worker.h).
+ */
+#include "worker.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis_service.h"
+#include "cv_limits.h"
+#include "db.h"
+#include "job.h"
+#include "log.h"
+#include "queue.h"
+#include "timefmt.h"
+#include "worker_metrics.h"
+
+/* How often a job thread looks for jobs of dead workers. */
+#define WORKER_RECLAIM_EVERY_MS 5000
+
+struct worker_shared {
+    const struct cv_config *cfg;
+    mongoc_client_pool_t *pool;
+    volatile sig_atomic_t *stop;
+    char host[64];
+    char tmp_dir[PATH_MAX];
+};
+
+struct worker_thread {
+    pthread_t tid;
+    unsigned index;
+    struct worker_shared *shared;
+};
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+    nanosleep(&ts, NULL);
+}
+
+/* Run one job and settle it with the stream. */
+static void worker_handle(struct job_slot *slot, const struct queue_job *job)
+{
+    struct timespec t0, t1;
+    struct cv_error err;
+    enum job_outcome outcome;
+    double seconds;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    outcome = job_run(slot, job);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (outcome == JOB_BUSY || outcome == JOB_INTERRUPTED) {
+        /* Left pending: another worker, or this one later, takes it over. */
+        cv_log(CV_LOG_INFO, slot->ctx.request_id, "job %s for analysis %s left pending (%s)",
+               job->entry_id, job->analysis_id, job_outcome_name(outcome));
+        sleep_ms(CV_WORKER_POLL_MS);
+        return;
+    }
+    cv_error_clear(&err);
+    if (cv_queue_ack(slot->ctx.redis, job, &err) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, slot->ctx.request_id, err.message,
+                            "XACK of %s failed; the job will be redelivered and dropped",
+                            job->entry_id);
+    worker_metrics_job(slot->ctx.redis, job_outcome_name(outcome), seconds);
+}
+
+static void *worker_thread_main(void *arg)
+{
+    struct worker_thread *wt = arg;
+    struct worker_shared *sh = wt->shared;
+    struct cv_redis redis;
+    struct job_slot slot;
+    struct timespec last_reclaim = { 0, 0 }, now;
+
+    memset(&slot, 0, sizeof(slot));
+    cv_redis_init(&redis, sh->cfg);
+    slot.ctx.cfg = sh->cfg;
+    slot.ctx.redis = &redis;
+    slot.ctx.mongo = mongoc_client_pool_pop(sh->pool);
+    (void)snprintf(slot.consumer, sizeof(slot.consumer), "%s-%ld-%u", sh->host, (long)getpid(),
+                   wt->index);
+    (void)snprintf(slot.tmp_dir, sizeof(slot.tmp_dir), "%s", sh->tmp_dir);
+    while (!*sh->stop) {
+        struct queue_job job;
+        struct cv_error err;
+        bool got = false;
+
+        cv_error_clear(&err);
+        slot.ctx.request_id = NULL;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if ((now.tv_sec - last_reclaim.tv_sec) * 1000 >= WORKER_RECLAIM_EVERY_MS) {
+            last_reclaim = now;
+            if (cv_queue_claim_stale(&redis, slot.consumer, sh->cfg->job_visibility_timeout_s * 1000,
+                                     &job, &got, &err) == CV_OK && got)
+                cv_log(CV_LOG_WARN, job.request_id[0] ? job.request_id : NULL,
+                       "took over job %s of a worker that stopped answering", job.entry_id);
+        }
+        if (!got && cv_queue_read(&redis, slot.consumer, CV_WORKER_POLL_MS, &job, &got, &err) !=
+                        CV_OK) {
+            sleep_ms(CV_WORKER_POLL_MS);   /* Redis is down: the main thread reports it */
+            continue;
+        }
+        if (got)
+            worker_handle(&slot, &job);
+    }
+    cv_redis_close(&redis);
+    mongoc_client_pool_push(sh->pool, slot.ctx.mongo);
+    return NULL;
+}
+
+/* Check both dependencies; log only when their state changes. */
+static bool worker_check_deps(struct cv_ctx *ctx, bool was_ok)
+{
+    struct cv_error err;
+    bool ok;
+
+    cv_error_clear(&err);
+    ok = cv_db_ping(ctx->mongo, ctx->cfg->mongodb_db, &err) == CV_OK &&
+         cv_queue_ensure_group(ctx->redis, &err) == CV_OK;
+    if (ok && !was_ok)
+        cv_log(CV_LOG_INFO, NULL, "connected to MongoDB and Redis; waiting for jobs on %s",
+               CV_QUEUE_STREAM);
+    else if (!ok && was_ok)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "a dependency is unavailable");
+    return ok;
+}
+
+static void worker_housekeeping(struct cv_ctx *ctx, unsigned tick)
+{
+    struct cv_error err;
+    size_t n = 0;
+
+    cv_error_clear(&err);
+    if (cv_queue_release_due(ctx->redis, cv_time_now_ms(), &n, &err) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "moving due retries failed");
+    else if (n > 0)
+        cv_log(CV_LOG_INFO, NULL, "%zu delayed jobs are due and queued again", n);
+    if (tick % CV_WORKER_SWEEP_EVERY_POLLS != 0)
+        return;
+    cv_error_clear(&err);
+    if (analysis_requeue_stranded(ctx, cv_time_now_ms() - CV_WORKER_STRANDED_AFTER_MS, &n, &err) !=
+        CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "sweep failed; will retry");
+    else if (n > 0)
+        cv_log(CV_LOG_INFO, NULL, "sweep queued %zu stranded analyses", n);
+}
+
+int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
+{
+    struct worker_shared shared;
+    struct worker_thread *threads;
+    struct cv_redis redis;
+    struct cv_ctx ctx;
+    struct cv_error err;
+    bool deps_ok = true;   /* so that a first failure is logged */
+    unsigned tick = 0;
+    int i, started = 0;
+
+    memset(&shared, 0, sizeof(shared));
+    shared.cfg = cfg;
+    shared.stop = stop;
+    if (gethostname(shared.host, sizeof(shared.host) - 1) != 0)
+        (void)snprintf(shared.host, sizeof(shared.host), "worker");
+    (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s/.work", cfg->upload_dir);
+    if (mkdir(shared.tmp_dir, 0700) != 0 && errno != EEXIST) {
+        const char *t = getenv("TMPDIR");
+        (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s", t ? t : "/tmp");
+    }
+    cv_error_clear(&err);
+    shared.pool = cv_db_pool_create(cfg, &err);
+    if (shared.pool == NULL) {
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "MongoDB pool");
+        return 1;
+    }
+    (void)mongoc_client_pool_max_size(shared.pool, (uint32_t)cfg->worker_concurrency + 1);
+    cv_redis_init(&redis, cfg);
+    ctx = (struct cv_ctx){ cfg, mongoc_client_pool_pop(shared.pool), &redis, NULL };
+    deps_ok = worker_check_deps(&ctx, false);
+    threads = calloc((size_t)cfg->worker_concurrency, sizeof(*threads));
+    for (i = 0; threads != NULL && i < cfg->worker_concurrency; i++) {
+        threads[i].index = (unsigned)i;
+        threads[i].shared = &shared;
+        if (pthread_create(&threads[i].tid, NULL, worker_thread_main, &threads[i]) != 0)
+            break;
+        started++;
+    }
+    cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
+    while (!*stop && started > 0) {
+        sleep_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
+        tick++;
+        if (tick % 5 == 0 || !deps_ok)
+            deps_ok = worker_check_deps(&ctx, deps_ok);
+        if (deps_ok)
+            worker_housekeeping(&ctx, tick);
+    }
+    cv_log(CV_LOG_INFO, NULL, "cv-worker stopping: finishing jobs in flight");
+    for (i = 0; i < started; i++)
+        pthread_join(threads[i].tid, NULL);
+    free(threads);
+    cv_redis_close(&redis);
+    mongoc_client_pool_push(shared.pool, ctx.mongo);
+    mongoc_client_pool_destroy(shared.pool);
+    return started > 0 ? 0 : 1;
+}

@@ -1,0 +1,24 @@
+/*
+ * worker.h - the cv-worker process: WORKER_CONCURRENCY job threads, each
+ * with its own MongoDB client and Redis connection, reading the job stream
+ * as consumers of one group (XREADGROUP), taking over jobs of dead workers
+ * (XAUTOCLAIM after JOB_VISIBILITY_TIMEOUT), acknowledging a job only once
+ * its outcome is stored; and, in the main thread, housekeeping: moving due
+ * retries back to the stream, the sweep of uploads recorded but never
+ * queued, and dependency checks.
+ *
+ * A stop request (the flag set by SIGTERM/SIGINT) stops taking jobs; jobs
+ * in flight finish (each is bounded by the extraction and LLM timeouts),
+ * then worker_run returns 0.
+ */
+#ifndef CV_WORKER_H
+#define CV_WORKER_H
+
+#include <signal.h>
+
+#include "config.h"
+
+/* Run until *stop becomes non-zero. Returns the process exit status. */
+int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop);
+
+#endif
