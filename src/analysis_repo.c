@@ -21,29 +21,15 @@ static mongoc_collection_t *analyses(struct cv_ctx *ctx)
 
 enum cv_status analysis_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err)
 {
-    bson_t cmd = BSON_INITIALIZER, indexes, index, key;
-    bson_error_t berr;
-    bool ok;
+    bson_t keys = BSON_INITIALIZER;
+    enum cv_status st;
 
-    if (__atomic_load_n(&schema_ready, __ATOMIC_ACQUIRE))
-        return CV_OK;
-    BSON_APPEND_UTF8(&cmd, "createIndexes", ANALYSES);
-    BSON_APPEND_ARRAY_BEGIN(&cmd, "indexes", &indexes);
-    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
-    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
-    BSON_APPEND_INT32(&key, "userId", 1);
-    BSON_APPEND_INT32(&key, "createdAt", -1);
-    bson_append_document_end(&index, &key);
-    BSON_APPEND_UTF8(&index, "name", "user_created");
-    bson_append_document_end(&indexes, &index);
-    bson_append_array_end(&cmd, &indexes);
-    ok = mongoc_client_write_command_with_opts(ctx->mongo, ctx->cfg->mongodb_db, &cmd, NULL,
-                                               NULL, &berr);
-    bson_destroy(&cmd);
-    if (!ok)
-        return cv_error_set(err, CV_ERR_UNAVAILABLE, "createIndexes analyses: %s", berr.message);
-    __atomic_store_n(&schema_ready, 1, __ATOMIC_RELEASE);
-    return CV_OK;
+    BSON_APPEND_INT32(&keys, "userId", 1);
+    BSON_APPEND_INT32(&keys, "createdAt", -1);
+    st = db_ensure_index(ctx->mongo, ctx->cfg->mongodb_db, ANALYSES, "user_created", &keys, false,
+                         &schema_ready, err);
+    bson_destroy(&keys);
+    return st;
 }
 
 static void append_oid_hex(bson_t *b, const char *name, const char *hex)
@@ -373,18 +359,8 @@ enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
 static enum cv_status update_one(struct cv_ctx *ctx, const bson_t *filter, const bson_t *update,
                                  int64_t *matched, struct cv_error *err, const char *what)
 {
-    mongoc_collection_t *coll = analyses(ctx);
-    bson_error_t berr;
-    bson_t reply;
-    enum cv_status st = CV_OK;
-
-    if (!mongoc_collection_update_one(coll, filter, update, NULL, &reply, &berr))
-        st = db_write_error(&berr, CV_OK, err, what);
-    else if (matched != NULL)
-        *matched = bson_get_int(&reply, "matchedCount");
-    bson_destroy(&reply);
-    mongoc_collection_destroy(coll);
-    return st;
+    return db_update_one(ctx->mongo, ctx->cfg->mongodb_db, ANALYSES, filter, update, matched,
+                         NULL, err, what);
 }
 
 enum cv_status analysis_repo_mark_enqueued(struct cv_ctx *ctx, const char *id,

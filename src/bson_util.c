@@ -84,3 +84,53 @@ enum cv_status db_write_error(const bson_error_t *berr, enum cv_status dup,
         return cv_error_set(err, dup, "duplicate");
     return cv_error_set(err, CV_ERR_UNAVAILABLE, "%s: %s", what, berr->message);
 }
+
+enum cv_status db_ensure_index(mongoc_client_t *client, const char *db, const char *collection,
+                               const char *name, const bson_t *keys, bool unique, int *ready,
+                               struct cv_error *err)
+{
+    bson_t cmd = BSON_INITIALIZER, indexes, index;
+    bson_error_t berr;
+    bool ok;
+
+    if (__atomic_load_n(ready, __ATOMIC_ACQUIRE))
+        return CV_OK;
+    BSON_APPEND_UTF8(&cmd, "createIndexes", collection);
+    BSON_APPEND_ARRAY_BEGIN(&cmd, "indexes", &indexes);
+    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
+    BSON_APPEND_DOCUMENT(&index, "key", keys);
+    BSON_APPEND_UTF8(&index, "name", name);
+    if (unique)
+        BSON_APPEND_BOOL(&index, "unique", true);
+    bson_append_document_end(&indexes, &index);
+    bson_append_array_end(&cmd, &indexes);
+    ok = mongoc_client_write_command_with_opts(client, db, &cmd, NULL, NULL, &berr);
+    bson_destroy(&cmd);
+    if (!ok)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "createIndexes %s.%s: %s", collection, name,
+                            berr.message);
+    __atomic_store_n(ready, 1, __ATOMIC_RELEASE);
+    return CV_OK;
+}
+
+enum cv_status db_update_one(mongoc_client_t *client, const char *db, const char *collection,
+                             const bson_t *filter, const bson_t *update, int64_t *matched,
+                             int64_t *modified, struct cv_error *err, const char *what)
+{
+    mongoc_collection_t *coll = mongoc_client_get_collection(client, db, collection);
+    bson_error_t berr;
+    bson_t reply;
+    enum cv_status st = CV_OK;
+
+    if (!mongoc_collection_update_one(coll, filter, update, NULL, &reply, &berr)) {
+        st = db_write_error(&berr, CV_OK, err, what);
+    } else {
+        if (matched != NULL)
+            *matched = bson_get_int(&reply, "matchedCount");
+        if (modified != NULL)
+            *modified = bson_get_int(&reply, "modifiedCount");
+    }
+    bson_destroy(&reply);
+    mongoc_collection_destroy(coll);
+    return st;
+}

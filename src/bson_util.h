@@ -34,4 +34,21 @@ void bson_get_oid_hex(const bson_t *doc, const char *path, char out[25]);
 enum cv_status db_write_error(const bson_error_t *berr, enum cv_status dup,
                               struct cv_error *err, const char *what);
 
+/*
+ * Create one index on collection unless *ready says it was done: keys is
+ * the key document ({"email": 1}). Idempotent on the server, so processes
+ * racing at start all succeed; *ready is set (atomically) once it worked,
+ * and a failure is retried by the next call. CV_ERR_UNAVAILABLE when the
+ * database cannot be reached.
+ */
+enum cv_status db_ensure_index(mongoc_client_t *client, const char *db, const char *collection,
+                               const char *name, const bson_t *keys, bool unique, int *ready,
+                               struct cv_error *err) CV_WARN_UNUSED;
+
+/* update_one on collection; *matched and *modified when not NULL. */
+enum cv_status db_update_one(mongoc_client_t *client, const char *db, const char *collection,
+                             const bson_t *filter, const bson_t *update, int64_t *matched,
+                             int64_t *modified, struct cv_error *err,
+                             const char *what) CV_WARN_UNUSED;
+
 #endif

@@ -41,18 +41,8 @@ static mongoc_collection_t *users(struct cv_ctx *ctx)
 static enum cv_status users_update(struct cv_ctx *ctx, const bson_t *filter, const bson_t *update,
                                    int64_t *modified, struct cv_error *err, const char *what)
 {
-    mongoc_collection_t *coll = users(ctx);
-    bson_error_t berr;
-    bson_t reply;
-    enum cv_status st = CV_OK;
-
-    if (!mongoc_collection_update_one(coll, filter, update, NULL, &reply, &berr))
-        st = db_write_error(&berr, CV_OK, err, what);
-    else if (modified != NULL)
-        *modified = bson_get_int(&reply, "modifiedCount");
-    bson_destroy(&reply);
-    mongoc_collection_destroy(coll);
-    return st;
+    return db_update_one(ctx->mongo, ctx->cfg->mongodb_db, USERS, filter, update, NULL, modified,
+                         err, what);
 }
 
 /* {_id: id} */
@@ -68,29 +58,14 @@ static bool id_filter(bson_t *filter, const char *id)
 
 enum cv_status user_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err)
 {
-    bson_t cmd = BSON_INITIALIZER, indexes, index, key;
-    bson_error_t berr;
-    bool ok;
+    bson_t keys = BSON_INITIALIZER;
+    enum cv_status st;
 
-    if (__atomic_load_n(&schema_ready, __ATOMIC_ACQUIRE))
-        return CV_OK;
-    BSON_APPEND_UTF8(&cmd, "createIndexes", USERS);
-    BSON_APPEND_ARRAY_BEGIN(&cmd, "indexes", &indexes);
-    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
-    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
-    BSON_APPEND_INT32(&key, "email", 1);
-    bson_append_document_end(&index, &key);
-    BSON_APPEND_UTF8(&index, "name", "email_unique");
-    BSON_APPEND_BOOL(&index, "unique", true);
-    bson_append_document_end(&indexes, &index);
-    bson_append_array_end(&cmd, &indexes);
-    ok = mongoc_client_write_command_with_opts(ctx->mongo, ctx->cfg->mongodb_db, &cmd, NULL,
-                                               NULL, &berr);
-    bson_destroy(&cmd);
-    if (!ok)
-        return cv_error_set(err, CV_ERR_UNAVAILABLE, "createIndexes users: %s", berr.message);
-    __atomic_store_n(&schema_ready, 1, __ATOMIC_RELEASE);
-    return CV_OK;
+    BSON_APPEND_INT32(&keys, "email", 1);
+    st = db_ensure_index(ctx->mongo, ctx->cfg->mongodb_db, USERS, "email_unique", &keys, true,
+                         &schema_ready, err);
+    bson_destroy(&keys);
+    return st;
 }
 
 static void user_from_bson(const bson_t *doc, struct cv_user *u)
@@ -278,29 +253,14 @@ static int stripe_schema_ready;   /* set once per process, atomically */
 
 enum cv_status user_repo_ensure_stripe_schema(struct cv_ctx *ctx, struct cv_error *err)
 {
-    bson_t cmd = BSON_INITIALIZER, indexes, index, key;
-    bson_error_t berr;
-    bool ok;
+    bson_t keys = BSON_INITIALIZER;
+    enum cv_status st;
 
-    if (__atomic_load_n(&stripe_schema_ready, __ATOMIC_ACQUIRE))
-        return CV_OK;
-    BSON_APPEND_UTF8(&cmd, "createIndexes", USERS);
-    BSON_APPEND_ARRAY_BEGIN(&cmd, "indexes", &indexes);
-    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
-    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
-    BSON_APPEND_INT32(&key, "stripe.customerId", 1);
-    bson_append_document_end(&index, &key);
-    BSON_APPEND_UTF8(&index, "name", "stripe_customer");
-    bson_append_document_end(&indexes, &index);
-    bson_append_array_end(&cmd, &indexes);
-    ok = mongoc_client_write_command_with_opts(ctx->mongo, ctx->cfg->mongodb_db, &cmd, NULL,
-                                               NULL, &berr);
-    bson_destroy(&cmd);
-    if (!ok)
-        return cv_error_set(err, CV_ERR_UNAVAILABLE, "createIndexes users stripe: %s",
-                            berr.message);
-    __atomic_store_n(&stripe_schema_ready, 1, __ATOMIC_RELEASE);
-    return CV_OK;
+    BSON_APPEND_INT32(&keys, "stripe.customerId", 1);
+    st = db_ensure_index(ctx->mongo, ctx->cfg->mongodb_db, USERS, "stripe_customer", &keys, false,
+                         &stripe_schema_ready, err);
+    bson_destroy(&keys);
+    return st;
 }
 
 enum cv_status user_repo_find_by_stripe_customer(struct cv_ctx *ctx, const char *customer_id,
@@ -374,9 +334,6 @@ enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const char *id,
     bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
     int64_t matched = 0;
     enum cv_status st = CV_ERR_NOT_FOUND;
-    mongoc_collection_t *coll;
-    bson_error_t berr;
-    bson_t reply;
 
     if (!id_filter(&filter, id)) {
         bson_destroy(&filter);
@@ -394,15 +351,10 @@ enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const char *id,
         BSON_APPEND_NULL(&set, "stripe.subscriptionUpdatedAt");
     BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
     bson_append_document_end(&update, &set);
-    coll = users(ctx);
-    if (!mongoc_collection_update_one(coll, &filter, &update, NULL, &reply, &berr)) {
-        st = db_write_error(&berr, CV_OK, err, "update user stripe state");
-    } else {
-        matched = bson_get_int(&reply, "matchedCount");
-        st = matched > 0 ? CV_OK : cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
-    }
-    bson_destroy(&reply);
-    mongoc_collection_destroy(coll);
+    st = db_update_one(ctx->mongo, ctx->cfg->mongodb_db, USERS, &filter, &update, &matched, NULL,
+                       err, "update user stripe state");
+    if (st == CV_OK && matched == 0)
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
     bson_destroy(&filter);
     bson_destroy(&update);
     return st;
