@@ -326,13 +326,17 @@ def test_sweep_queues_a_record_left_unqueued(stack, api, account, db):
         "updatedAt": now - datetime.timedelta(hours=1), "enqueuedAt": None})
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        # Queued, then marked as queued (two steps: poll for both).
+        # In the stream, and no longer waiting unmarked: marked as queued, or
+        # already taken by the worker (whose update may race the mark).
+        record = db.analyses.find_one({"_id": oid})
         if (str(oid) in redis_cli(stack, "XRANGE", "cv:analysis:jobs", "-", "+") and
-                db.analyses.find_one({"_id": oid})["enqueuedAt"] is not None):
+                (record["enqueuedAt"] is not None or record["status"] != "queued")):
             break
         time.sleep(0.5)
     else:
-        pytest.fail("the sweep did not queue the stranded analysis")
+        pytest.fail(f"the sweep did not queue the stranded analysis {oid}: "
+                    f"in stream: {str(oid) in redis_cli(stack, 'XRANGE', 'cv:analysis:jobs', '-', '+')}, "
+                    f"record: {db.analyses.find_one({'_id': oid})}")
 
 
 def test_account_erasure_deletes_analyses_and_files(stack, api, db):
