@@ -91,7 +91,7 @@ static void set_field(char *dst, size_t size, const char *src)
 static bool subscription_change_applies(const struct user_stripe_state *cur, const char *sub,
                                         const struct billing_status_effect *eff)
 {
-    struct billing_status_effect cur_eff;
+    struct billing_status_effect cur_eff = { 0 };
     bool known = billing_status_effect(cur->subscription_status, &cur_eff);
 
     if (cur->subscription_id[0] == '\0')
