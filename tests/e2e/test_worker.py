@@ -207,6 +207,22 @@ def test_llm_analysis_completes_with_tokens_and_optimized_version(llm_stack, llm
     assert calls(llm_stack, run) == 2   # the analysis and the optimized version
 
 
+@pytest.mark.parametrize("make,name", [
+    (lambda run: fx.pdf_bytes(f"{run}\n" + fx.EN_CV), "jane.pdf"),
+    (lambda run: fx.docx_bytes(f"{run}\n" + fx.FR_CV), "elodie.docx"),
+])
+def test_llm_analysis_of_pdf_and_docx(llm_stack, llm_api, make, name):
+    acct = register(llm_api)
+    run = f"RUN-{uuid.uuid4().hex[:12]}"
+    a = upload(llm_api, acct, make(run), name=name, jobDescription="Kubernetes and Scrum wanted.")
+    done = wait_done(llm_api, acct, a["id"])
+    assert done["status"] == "completed", done["error"]
+    assert_result_shape(done)
+    assert done["analyzer"]["provider"] == "openai"
+    assert "Kubernetes" in done["result"]["keywords"]["missing"]
+    assert calls(llm_stack, run) == 1
+
+
 def test_identical_request_is_answered_from_the_cache(llm_stack, llm_api):
     acct = register(llm_api)
     run, cv = run_cv()
