@@ -166,8 +166,7 @@ def llm_stack():
     port = free_port()
     server = llm_stub.start(port)
     env = {"OPENAI_API_KEY": "test-llm-key", "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1",
-           "OPENAI_MODEL": "stub-model", "JOB_VISIBILITY_TIMEOUT": "8s", "MAX_ATTEMPTS": "3",
-           "WORKER_CONCURRENCY": "2"}
+           "OPENAI_MODEL": "stub-model", "JOB_VISIBILITY_TIMEOUT": "8s", "MAX_ATTEMPTS": "3"}
     try:
         with running_stack(env) as s:
             s.stub_url = f"http://127.0.0.1:{port}"
