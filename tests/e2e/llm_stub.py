@@ -11,7 +11,8 @@ test, each with its own run id ("RUN-<hex>") in the CV:
   STUB-SCHEMA-ALWAYS    JSON that violates the schema (score 150) every time
 Otherwise it answers a valid result whose keywords.missing lists the job
 description's capitalised words that the CV lacks. GET /calls?run=RUN-x
-tells how many calls a run made.
+tells how many calls a run made. With LLM_STUB_DEBUG=FILE set, every
+prompt it receives is appended to FILE.
 """
 import json
 import os
