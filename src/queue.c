@@ -227,3 +227,34 @@ void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char
     if (cv_redis_command(redis, true, &rep, &err, "EVAL %s 1 %s %s", script, key, owner) == CV_OK)
         freeReplyObject(rep);
 }
+
+enum cv_status cv_queue_heartbeat(struct cv_redis *redis, const struct queue_job *job,
+                                  const char *owner, long lease_ms, bool *held,
+                                  struct cv_error *err)
+{
+    static const char script[] =
+        "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+        "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+    redisReply *rep;
+    enum cv_status st;
+    char key[96];
+
+    *held = false;
+    (void)snprintf(key, sizeof(key), "cv:lock:analysis:%s", job->analysis_id);
+    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 1 %s %s %ld", script, key, owner,
+                          lease_ms);
+    if (st != CV_OK)
+        return st;
+    *held = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
+    freeReplyObject(rep);
+    if (!*held)
+        return CV_OK;
+    st = cv_redis_command(redis, true, &rep, err, "XCLAIM %s %s %s 0 %s JUSTID", CV_QUEUE_STREAM,
+                          CV_QUEUE_GROUP, owner, job->entry_id);
+    if (st != CV_OK)
+        return st;
+    if (rep->type == REDIS_REPLY_ERROR)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XCLAIM: %s", rep->str);
+    freeReplyObject(rep);
+    return st;
+}

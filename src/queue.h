@@ -69,4 +69,11 @@ enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, co
                              long lease_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner);
 
+/* While a job runs: extend the lease by lease_ms if it is still ours, and
+ * then reset the job's idle time (XCLAIM JUSTID) so no other worker takes
+ * it over. *held false when the lease was lost (then nothing is claimed). */
+enum cv_status cv_queue_heartbeat(struct cv_redis *redis, const struct queue_job *job,
+                                  const char *owner, long lease_ms, bool *held,
+                                  struct cv_error *err) CV_WARN_UNUSED;
+
 #endif

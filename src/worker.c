@@ -38,6 +38,86 @@ struct worker_thread {
     struct worker_shared *shared;
 };
 
+/*
+ * The heartbeat of a job in progress: a thread of its own (with its own
+ * Redis connection) renews the lease and resets the job's idle time every
+ * third of JOB_VISIBILITY_TIMEOUT, so a long job (a slow LLM) is never
+ * taken over while its worker is alive; a dead worker's job is, once its
+ * heartbeats stop.
+ */
+struct heartbeat {
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop;
+    bool running;
+    const struct cv_config *cfg;
+    const struct queue_job *job;
+    const char *owner;
+};
+
+static void *heartbeat_main(void *arg)
+{
+    struct heartbeat *hb = arg;
+    long lease_ms = hb->cfg->job_visibility_timeout_s * 1000;
+    long every_ms = lease_ms / 3 > 200 ? lease_ms / 3 : 200;
+    struct cv_redis redis;
+
+    cv_redis_init(&redis, hb->cfg);
+    pthread_mutex_lock(&hb->mu);
+    while (!hb->stop) {
+        struct timespec until;
+        struct cv_error err;
+        bool held = true;
+
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += every_ms / 1000;
+        until.tv_nsec += (every_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        if (pthread_cond_timedwait(&hb->cv, &hb->mu, &until) == 0 || hb->stop)
+            continue;
+        pthread_mutex_unlock(&hb->mu);
+        cv_error_clear(&err);
+        if (cv_queue_heartbeat(&redis, hb->job, hb->owner, lease_ms, &held, &err) != CV_OK)
+            cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "job heartbeat failed");
+        else if (!held)
+            cv_log(CV_LOG_WARN, NULL, "lease of analysis %s lost", hb->job->analysis_id);
+        pthread_mutex_lock(&hb->mu);
+    }
+    pthread_mutex_unlock(&hb->mu);
+    cv_redis_close(&redis);
+    return NULL;
+}
+
+static void heartbeat_start(struct heartbeat *hb, const struct cv_config *cfg,
+                            const struct queue_job *job, const char *owner)
+{
+    memset(hb, 0, sizeof(*hb));
+    pthread_mutex_init(&hb->mu, NULL);
+    pthread_cond_init(&hb->cv, NULL);
+    hb->cfg = cfg;
+    hb->job = job;
+    hb->owner = owner;
+    /* Without a heartbeat the job still runs; it may then be taken over
+     * after the visibility timeout, which the lease and $set make safe. */
+    hb->running = pthread_create(&hb->tid, NULL, heartbeat_main, hb) == 0;
+}
+
+static void heartbeat_stop(struct heartbeat *hb)
+{
+    pthread_mutex_lock(&hb->mu);
+    hb->stop = true;
+    pthread_cond_signal(&hb->cv);
+    pthread_mutex_unlock(&hb->mu);
+    if (hb->running)
+        pthread_join(hb->tid, NULL);
+    pthread_cond_destroy(&hb->cv);
+    pthread_mutex_destroy(&hb->mu);
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -49,12 +129,15 @@ static void sleep_ms(long ms)
 static void worker_handle(struct job_slot *slot, const struct queue_job *job)
 {
     struct timespec t0, t1;
+    struct heartbeat hb;
     struct cv_error err;
     enum job_outcome outcome;
     double seconds;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    heartbeat_start(&hb, slot->ctx.cfg, job, slot->consumer);
     outcome = job_run(slot, job);
+    heartbeat_stop(&hb);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (outcome == JOB_BUSY || outcome == JOB_INTERRUPTED) {

@@ -2,8 +2,9 @@
  * worker.h - the cv-worker process: WORKER_CONCURRENCY job threads, each
  * with its own MongoDB client and Redis connection, reading the job stream
  * as consumers of one group (XREADGROUP), taking over jobs of dead workers
- * (XAUTOCLAIM after JOB_VISIBILITY_TIMEOUT), acknowledging a job only once
- * its outcome is stored; and, in the main thread, housekeeping: moving due
+ * (XAUTOCLAIM after JOB_VISIBILITY_TIMEOUT without a heartbeat; a live
+ * worker renews its lease and the job's idle time while the job runs),
+ * acknowledging a job only once its outcome is stored; and, in the main thread, housekeeping: moving due
  * retries back to the stream, the sweep of uploads recorded but never
  * queued, and dependency checks.
  *

@@ -5,6 +5,7 @@ Markers in the CV text choose its behaviour, so one server serves every
 test, each with its own run id ("RUN-<hex>") in the CV:
   STUB-SLOW             answer after 2 s
   STUB-VERY-SLOW        answer after 6 s
+  STUB-LONGER-THAN-VISIBILITY  answer after 12 s (past the tests' 8 s timeout)
   STUB-429-ONCE         429 with Retry-After: 1 on the first call, then answer
   STUB-500-ALWAYS       500 every time
   STUB-MALFORMED-ONCE   content that is not JSON on the first call, then answer
@@ -87,7 +88,9 @@ class Handler(BaseHTTPRequestHandler):
         run = _run_id(user)
         n = _count(run)
         structured = "response_format" in body
-        if "STUB-VERY-SLOW" in user:
+        if "STUB-LONGER-THAN-VISIBILITY" in user:
+            time.sleep(12)
+        elif "STUB-VERY-SLOW" in user:
             time.sleep(6)
         elif "STUB-SLOW" in user:
             time.sleep(2)

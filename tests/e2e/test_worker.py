@@ -166,7 +166,9 @@ def llm_stack():
     port = free_port()
     server = llm_stub.start(port)
     env = {"OPENAI_API_KEY": "test-llm-key", "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1",
-           "OPENAI_MODEL": "stub-model", "JOB_VISIBILITY_TIMEOUT": "8s", "MAX_ATTEMPTS": "3"}
+           "OPENAI_MODEL": "stub-model", "JOB_VISIBILITY_TIMEOUT": "8s", "MAX_ATTEMPTS": "3",
+           # Two job threads: one may take over what the other runs.
+           "WORKER_CONCURRENCY": "2"}
     try:
         with running_stack(env) as s:
             s.stub_url = f"http://127.0.0.1:{port}"
@@ -277,6 +279,18 @@ def test_kill_9_in_the_middle_of_a_job_completes_exactly_once(llm_stack, llm_api
     assert calls(llm_stack, run) == 2
     again = llm_api.get(f"/api/cv/analyses/{a['id']}", headers=acct.auth).json()["analysis"]
     assert again["completedAt"] == done["completedAt"]
+
+
+def test_a_job_longer_than_the_visibility_timeout_runs_once(llm_stack, llm_api):
+    # The worker's heartbeat keeps its lease and the job's idle time fresh,
+    # so no other consumer takes a live worker's job over.
+    acct = register(llm_api)
+    run, cv = run_cv("STUB-LONGER-THAN-VISIBILITY")
+    a = upload(llm_api, acct, cv, name="cv.txt")
+    done = wait_done(llm_api, acct, a["id"], timeout=60)
+    assert done["status"] == "completed", done
+    assert done["attempts"] == 1
+    assert calls(llm_stack, run) == 1
 
 
 def test_sigterm_lets_the_job_in_flight_finish(llm_stack, llm_api):
