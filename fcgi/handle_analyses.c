@@ -37,18 +37,8 @@ static void path_id(const struct http_request *req, char out[USER_ID_HEX_LEN + 1
 static enum cv_status respond_analysis(struct http_response *resp, int status,
                                        const struct analysis *a, struct cv_error *err)
 {
-    json_object *obj = json_object_new_object(), *item = render_analysis(a, true);
-    enum cv_status st;
-
-    if (obj == NULL || item == NULL) {
-        json_object_put(obj);
-        json_object_put(item);
-        return cv_error_set(err, CV_ERR_NOMEM, "rendering the analysis failed");
-    }
-    json_object_object_add(obj, "analysis", item);
-    st = http_respond_json(resp, status, obj);
-    json_object_put(obj);
-    return st == CV_OK ? CV_OK : cv_error_set(err, st, "rendering the analysis failed");
+    return http_respond_wrapped(resp, status, "analysis", render_analysis(a, true), err,
+                                "rendering the analysis failed");
 }
 
 /* page/limit/status of the query string, each checked. */

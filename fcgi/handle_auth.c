@@ -154,7 +154,7 @@ enum cv_status handle_me(struct app_thread *t, struct http_request *req,
     struct cv_ctx ctx = app_ctx(t, req);
     struct token_claims claims;
     struct cv_user user;
-    json_object *obj, *u = NULL;
+    json_object *u = NULL;
     enum cv_status st;
 
     st = app_authenticate(t, req, &user, &claims, err);
@@ -162,16 +162,7 @@ enum cv_status handle_me(struct app_thread *t, struct http_request *req,
         st = user_json(&ctx, &user, &u, err);
     if (st != CV_OK)
         return st;
-    obj = json_object_new_object();
-    if (obj == NULL || u == NULL) {
-        json_object_put(obj);
-        json_object_put(u);
-        return cv_error_set(err, CV_ERR_NOMEM, "rendering the user failed");
-    }
-    json_object_object_add(obj, "user", u);
-    st = http_respond_json(resp, 200, obj);
-    json_object_put(obj);
-    return st == CV_OK ? CV_OK : cv_error_set(err, st, "rendering the user failed");
+    return http_respond_wrapped(resp, 200, "user", u, err, "rendering the user failed");
 }
 
 enum cv_status handle_logout(struct app_thread *t, struct http_request *req,

@@ -21,15 +21,8 @@
 static enum cv_status respond_url(struct http_response *resp, const char *url,
                                   struct cv_error *err)
 {
-    json_object *obj = json_object_new_object();
-    enum cv_status st;
-
-    if (obj == NULL)
-        return cv_error_set(err, CV_ERR_NOMEM, "rendering the url failed");
-    json_object_object_add(obj, "url", json_object_new_string(url));
-    st = http_respond_json(resp, 200, obj);
-    json_object_put(obj);
-    return st == CV_OK ? CV_OK : cv_error_set(err, st, "rendering the url failed");
+    return http_respond_wrapped(resp, 200, "url", json_object_new_string(url), err,
+                                "rendering the url failed");
 }
 
 enum cv_status handle_billing_plans(struct app_thread *t, struct http_request *req,
@@ -37,7 +30,6 @@ enum cv_status handle_billing_plans(struct app_thread *t, struct http_request *r
 {
     struct billing_plan plans[BILLING_PLAN_COUNT];
     json_object *obj = json_object_new_object(), *list = json_object_new_array(), *p;
-    enum cv_status st;
     size_t i;
 
     (void)req;
@@ -61,9 +53,7 @@ enum cv_status handle_billing_plans(struct app_thread *t, struct http_request *r
         if (plans[i].price_id != NULL)
             json_object_object_add(p, "priceId", json_object_new_string(plans[i].price_id));
     }
-    st = http_respond_json(resp, 200, obj);
-    json_object_put(obj);
-    return st == CV_OK ? CV_OK : cv_error_set(err, st, "rendering the plans failed");
+    return http_respond_json_take(resp, 200, obj, err, "rendering the plans failed");
 }
 
 enum cv_status handle_billing_checkout(struct app_thread *t, struct http_request *req,
@@ -115,7 +105,6 @@ enum cv_status handle_billing_webhook(struct app_thread *t, struct http_request 
     struct cv_ctx ctx = app_ctx(t, req);
     struct billing_webhook_result res;
     struct cv_buf body;
-    json_object *obj;
     enum cv_status st;
 
     cv_buf_init(&body, BILLING_WEBHOOK_BODY_MAX_BYTES);
@@ -128,11 +117,6 @@ enum cv_status handle_billing_webhook(struct app_thread *t, struct http_request 
         cv_log(CV_LOG_WARN, req->request_id, "stripe webhook refused: %s", err->message);
     if (st != CV_OK)
         return st;
-    obj = json_object_new_object();
-    if (obj == NULL)
-        return cv_error_set(err, CV_ERR_NOMEM, "rendering the acknowledgement failed");
-    json_object_object_add(obj, "received", json_object_new_boolean(1));
-    st = http_respond_json(resp, 200, obj);
-    json_object_put(obj);
-    return st == CV_OK ? CV_OK : cv_error_set(err, st, "rendering the acknowledgement failed");
+    return http_respond_wrapped(resp, 200, "received", json_object_new_boolean(1), err,
+                                "rendering the acknowledgement failed");
 }

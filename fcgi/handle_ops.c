@@ -15,19 +15,14 @@ enum cv_status handle_health(struct app_thread *t, struct http_request *req,
                              struct http_response *resp, struct cv_error *err)
 {
     json_object *obj = json_object_new_object();
-    enum cv_status st;
 
     (void)t;
     (void)req;
-    if (obj == NULL)
-        return cv_error_set(err, CV_ERR_NOMEM, "health: out of memory");
-    json_object_object_add(obj, "status", json_object_new_string("ok"));
-    json_object_object_add(obj, "version", json_object_new_string(CV_VERSION));
-    st = http_respond_json(resp, 200, obj);
-    json_object_put(obj);
-    if (st != CV_OK)
-        return cv_error_set(err, st, "health: rendering failed");
-    return CV_OK;
+    if (obj != NULL) {
+        json_object_object_add(obj, "status", json_object_new_string("ok"));
+        json_object_object_add(obj, "version", json_object_new_string(CV_VERSION));
+    }
+    return http_respond_json_take(resp, 200, obj, err, "health: rendering failed");
 }
 
 enum cv_status handle_ready(struct app_thread *t, struct http_request *req,
@@ -35,7 +30,6 @@ enum cv_status handle_ready(struct app_thread *t, struct http_request *req,
 {
     struct cv_ready_report rep;
     json_object *obj, *checks;
-    enum cv_status st;
 
     cv_ready_check(t->cfg, t->mongo, &t->redis, req->request_id, &rep);
     obj = json_object_new_object();
@@ -51,11 +45,7 @@ enum cv_status handle_ready(struct app_thread *t, struct http_request *req,
     json_object_object_add(obj, "status", json_object_new_string(rep.ok ? "ok" : "degraded"));
     json_object_object_add(obj, "checks", checks);
     /* API.md: the one exception to the error shape is this 503 report. */
-    st = http_respond_json(resp, rep.ok ? 200 : 503, obj);
-    json_object_put(obj);
-    if (st != CV_OK)
-        return cv_error_set(err, st, "ready: rendering failed");
-    return CV_OK;
+    return http_respond_json_take(resp, rep.ok ? 200 : 503, obj, err, "ready: rendering failed");
 }
 
 enum cv_status handle_metrics(struct app_thread *t, struct http_request *req,

@@ -279,7 +279,6 @@ enum cv_status handle_upload_analysis(struct app_thread *t, struct http_request 
     struct upload *u;
     struct analysis a;
     enum cv_file_type type = CV_FILE_UNKNOWN;
-    json_object *obj = NULL, *item;
     char location[96];
     enum cv_status st;
 
@@ -309,23 +308,12 @@ enum cv_status handle_upload_analysis(struct app_thread *t, struct http_request 
     }
     upload_free(u);   /* removes the temporary file unless it was committed */
     free(u);
-    if (st == CV_OK) {
-        obj = json_object_new_object();
-        item = render_analysis(&a, false);
-        if (obj == NULL || item == NULL) {
-            json_object_put(item);
-            st = cv_error_set(err, CV_ERR_NOMEM, "rendering the analysis failed");
-        } else {
-            json_object_object_add(obj, "analysis", item);
-            st = http_respond_json(resp, 202, obj);
-            (void)snprintf(location, sizeof(location), "/api/cv/analyses/%s", a.id);
-            if (st == CV_OK)
-                st = http_add_header(resp, "Location", location);
-            if (st != CV_OK)
-                cv_error_set(err, st, "rendering the analysis failed");
-        }
-    }
-    json_object_put(obj);
+    if (st == CV_OK)
+        st = http_respond_wrapped(resp, 202, "analysis", render_analysis(&a, false), err,
+                                  "rendering the analysis failed");
+    (void)snprintf(location, sizeof(location), "/api/cv/analyses/%s", a.id);
+    if (st == CV_OK && http_add_header(resp, "Location", location) != CV_OK)
+        st = cv_error_set(err, CV_ERR_INTERNAL, "Location header");
     analysis_free(&a);
     return st;
 }

@@ -186,6 +186,28 @@ enum cv_status http_respond_json(struct http_response *resp, int status, json_ob
     return cv_buf_append(&resp->body, s, len);
 }
 
+enum cv_status http_respond_json_take(struct http_response *resp, int status, json_object *obj,
+                                      struct cv_error *err, const char *what)
+{
+    enum cv_status st = obj != NULL ? http_respond_json(resp, status, obj) : CV_ERR_NOMEM;
+
+    json_object_put(obj);
+    return st == CV_OK ? CV_OK : cv_error_set(err, st, "%s", what);
+}
+
+enum cv_status http_respond_wrapped(struct http_response *resp, int status, const char *key,
+                                    json_object *value, struct cv_error *err, const char *what)
+{
+    json_object *obj = value != NULL ? json_object_new_object() : NULL;
+
+    if (obj == NULL) {
+        json_object_put(value);
+        return cv_error_set(err, CV_ERR_NOMEM, "%s", what);
+    }
+    json_object_object_add(obj, key, value);
+    return http_respond_json_take(resp, status, obj, err, what);
+}
+
 void http_respond_error(struct http_response *resp, const struct http_request *req,
                         const struct cv_error *err)
 {

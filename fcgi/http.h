@@ -58,6 +58,17 @@ enum cv_status http_add_header(struct http_response *resp, const char *name,
 enum cv_status http_respond_json(struct http_response *resp, int status,
                                  json_object *obj) CV_WARN_UNUSED;
 
+/* Render obj as the JSON body with status and release it (it is taken on
+ * every path). obj NULL means building it ran out of memory. On failure
+ * err is set with `what` ("rendering the user failed"). */
+enum cv_status http_respond_json_take(struct http_response *resp, int status, json_object *obj,
+                                      struct cv_error *err, const char *what) CV_WARN_UNUSED;
+
+/* {"key": value} with status; value is taken (NULL: out of memory). */
+enum cv_status http_respond_wrapped(struct http_response *resp, int status, const char *key,
+                                    json_object *value, struct cv_error *err,
+                                    const char *what) CV_WARN_UNUSED;
+
 /* Render err as the API's error shape, with the status from the one
  * table; internal failures are logged here and shown as 500 "internal". */
 void http_respond_error(struct http_response *resp, const struct http_request *req,

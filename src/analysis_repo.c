@@ -171,11 +171,7 @@ static bool filter_for(bson_t *filter, const char *id, const char *user_id)
 enum cv_status analysis_repo_get(struct cv_ctx *ctx, const char *id, const char *user_id,
                                  bool with_text, struct analysis *a, struct cv_error *err)
 {
-    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, proj;
-    mongoc_collection_t *coll;
-    mongoc_cursor_t *cur;
-    const bson_t *doc;
-    bson_error_t berr;
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, proj, doc;
     enum cv_status st;
 
     memset(a, 0, sizeof(*a));
@@ -184,24 +180,16 @@ enum cv_status analysis_repo_get(struct cv_ctx *ctx, const char *id, const char 
         bson_destroy(&opts);
         return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
     }
-    BSON_APPEND_INT64(&opts, "limit", 1);
     if (!with_text) {
         BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
         BSON_APPEND_INT32(&proj, "originalText", 0);
         bson_append_document_end(&opts, &proj);
     }
-    coll = analyses(ctx);
-    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
-    if (mongoc_cursor_next(cur, &doc)) {
-        analysis_from_bson(doc, a);
-        st = CV_OK;
-    } else if (mongoc_cursor_error(cur, &berr)) {
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find analysis: %s", berr.message);
-    } else {
-        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
-    }
-    mongoc_cursor_destroy(cur);
-    mongoc_collection_destroy(coll);
+    st = db_find_one(ctx->mongo, ctx->cfg->mongodb_db, ANALYSES, &filter, &opts, &doc, err,
+                     "analysis");
+    if (st == CV_OK)
+        analysis_from_bson(&doc, a);
+    bson_destroy(&doc);
     bson_destroy(&filter);
     bson_destroy(&opts);
     return st;

@@ -134,3 +134,33 @@ enum cv_status db_update_one(mongoc_client_t *client, const char *db, const char
     mongoc_collection_destroy(coll);
     return st;
 }
+
+enum cv_status db_find_one(mongoc_client_t *client, const char *db, const char *collection,
+                           const bson_t *filter, const bson_t *opts, bson_t *out,
+                           struct cv_error *err, const char *what)
+{
+    mongoc_collection_t *coll = mongoc_client_get_collection(client, db, collection);
+    bson_t all = BSON_INITIALIZER;
+    mongoc_cursor_t *cur;
+    const bson_t *doc;
+    bson_error_t berr;
+    enum cv_status st;
+
+    if (opts != NULL)
+        bson_copy_to_excluding_noinit(opts, &all, "limit", NULL);
+    BSON_APPEND_INT64(&all, "limit", 1);
+    cur = mongoc_collection_find_with_opts(coll, filter, &all, NULL);
+    if (mongoc_cursor_next(cur, &doc)) {
+        bson_copy_to(doc, out);
+        st = CV_OK;
+    } else {
+        bson_init(out);
+        st = mongoc_cursor_error(cur, &berr)
+                 ? cv_error_set(err, CV_ERR_UNAVAILABLE, "find %s: %s", what, berr.message)
+                 : cv_error_set(err, CV_ERR_NOT_FOUND, "no such %s", what);
+    }
+    mongoc_cursor_destroy(cur);
+    mongoc_collection_destroy(coll);
+    bson_destroy(&all);
+    return st;
+}

@@ -45,6 +45,17 @@ enum cv_status db_ensure_index(mongoc_client_t *client, const char *db, const ch
                                const char *name, const bson_t *keys, bool unique, int *ready,
                                struct cv_error *err) CV_WARN_UNUSED;
 
+/*
+ * The first document of collection matching filter (opts may add a
+ * projection; the limit is ours), copied into *out. out is always
+ * initialised on return: the caller bson_destroys it. CV_ERR_NOT_FOUND
+ * ("no such <what>") when none matches, CV_ERR_UNAVAILABLE when the driver
+ * fails.
+ */
+enum cv_status db_find_one(mongoc_client_t *client, const char *db, const char *collection,
+                           const bson_t *filter, const bson_t *opts, bson_t *out,
+                           struct cv_error *err, const char *what) CV_WARN_UNUSED;
+
 /* update_one on collection; *matched and *modified when not NULL. */
 enum cv_status db_update_one(mongoc_client_t *client, const char *db, const char *collection,
                              const bson_t *filter, const bson_t *update, int64_t *matched,

@@ -68,17 +68,23 @@ enum cv_status user_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err)
     return st;
 }
 
-static void user_from_bson(const bson_t *doc, struct cv_user *u)
+static enum cv_plan plan_from_bson(const bson_t *doc)
 {
     char plan[8];
+
+    bson_get_utf8(doc, "plan", plan, sizeof(plan));
+    return strcmp(plan, "pro") == 0 ? CV_PLAN_PRO : CV_PLAN_FREE;
+}
+
+static void user_from_bson(const bson_t *doc, struct cv_user *u)
+{
 
     memset(u, 0, sizeof(*u));
     bson_get_oid_hex(doc, "_id", u->id);
     bson_get_utf8(doc, "email", u->email, sizeof(u->email));
     bson_get_utf8(doc, "name", u->name, sizeof(u->name));
     bson_get_utf8(doc, "passwordHash", u->password_hash, sizeof(u->password_hash));
-    bson_get_utf8(doc, "plan", plan, sizeof(plan));
-    u->plan = strcmp(plan, "pro") == 0 ? CV_PLAN_PRO : CV_PLAN_FREE;
+    u->plan = plan_from_bson(doc);
     u->period_start_ms = bson_get_date(doc, "usage.periodStart");
     u->analyses_used = (int)bson_get_int(doc, "usage.analysesUsed");
     bson_get_utf8(doc, "stripe.customerId", u->stripe_customer_id, sizeof(u->stripe_customer_id));
@@ -135,26 +141,13 @@ enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u, struct cv
 static enum cv_status find_one(struct cv_ctx *ctx, const bson_t *filter, struct cv_user *u,
                                struct cv_error *err)
 {
-    mongoc_collection_t *coll = users(ctx);
-    mongoc_cursor_t *cur;
-    const bson_t *doc;
-    bson_error_t berr;
-    bson_t opts = BSON_INITIALIZER;
+    bson_t doc;
     enum cv_status st;
 
-    BSON_APPEND_INT64(&opts, "limit", 1);
-    cur = mongoc_collection_find_with_opts(coll, filter, &opts, NULL);
-    if (mongoc_cursor_next(cur, &doc)) {
-        user_from_bson(doc, u);
-        st = CV_OK;
-    } else if (mongoc_cursor_error(cur, &berr)) {
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find user: %s", berr.message);
-    } else {
-        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
-    }
-    mongoc_cursor_destroy(cur);
-    mongoc_collection_destroy(coll);
-    bson_destroy(&opts);
+    st = db_find_one(ctx->mongo, ctx->cfg->mongodb_db, USERS, filter, NULL, &doc, err, "user");
+    if (st == CV_OK)
+        user_from_bson(&doc, u);
+    bson_destroy(&doc);
     return st;
 }
 
@@ -280,12 +273,7 @@ enum cv_status user_repo_find_by_stripe_customer(struct cv_ctx *ctx, const char 
 enum cv_status user_repo_get_stripe_state(struct cv_ctx *ctx, const char *id,
                                           struct user_stripe_state *s, struct cv_error *err)
 {
-    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER;
-    mongoc_collection_t *coll;
-    mongoc_cursor_t *cur;
-    const bson_t *doc;
-    bson_error_t berr;
-    char plan[8];
+    bson_t filter = BSON_INITIALIZER, doc;
     enum cv_status st;
 
     memset(s, 0, sizeof(*s));
@@ -293,28 +281,18 @@ enum cv_status user_repo_get_stripe_state(struct cv_ctx *ctx, const char *id,
         bson_destroy(&filter);
         return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
     }
-    BSON_APPEND_INT64(&opts, "limit", 1);
-    coll = users(ctx);
-    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
-    if (mongoc_cursor_next(cur, &doc)) {
-        bson_get_utf8(doc, "plan", plan, sizeof(plan));
-        s->plan = strcmp(plan, "pro") == 0 ? CV_PLAN_PRO : CV_PLAN_FREE;
-        bson_get_utf8(doc, "stripe.customerId", s->customer_id, sizeof(s->customer_id));
-        bson_get_utf8(doc, "stripe.subscriptionId", s->subscription_id,
+    st = db_find_one(ctx->mongo, ctx->cfg->mongodb_db, USERS, &filter, NULL, &doc, err, "user");
+    if (st == CV_OK) {
+        s->plan = plan_from_bson(&doc);
+        bson_get_utf8(&doc, "stripe.customerId", s->customer_id, sizeof(s->customer_id));
+        bson_get_utf8(&doc, "stripe.subscriptionId", s->subscription_id,
                       sizeof(s->subscription_id));
-        bson_get_utf8(doc, "stripe.subscriptionStatus", s->subscription_status,
+        bson_get_utf8(&doc, "stripe.subscriptionStatus", s->subscription_status,
                       sizeof(s->subscription_status));
-        s->payment_failed = bson_get_bool(doc, "stripe.paymentFailed");
-        s->updated_at_ms = bson_get_date(doc, "stripe.subscriptionUpdatedAt");
-        st = CV_OK;
-    } else if (mongoc_cursor_error(cur, &berr)) {
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find user: %s", berr.message);
-    } else {
-        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+        s->payment_failed = bson_get_bool(&doc, "stripe.paymentFailed");
+        s->updated_at_ms = bson_get_date(&doc, "stripe.subscriptionUpdatedAt");
     }
-    mongoc_cursor_destroy(cur);
-    mongoc_collection_destroy(coll);
-    bson_destroy(&opts);
+    bson_destroy(&doc);
     bson_destroy(&filter);
     return st;
 }
