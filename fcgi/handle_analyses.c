@@ -34,6 +34,19 @@ static void path_id(const struct http_request *req, char out[USER_ID_HEX_LEN + 1
     }
 }
 
+/* Every per-analysis route: the authenticated owner and the {id}. */
+static enum cv_status owner_and_id(struct app_thread *t, struct http_request *req,
+                                   struct cv_user *user, char id[USER_ID_HEX_LEN + 1],
+                                   struct cv_error *err)
+{
+    struct token_claims claims;
+    enum cv_status st = app_authenticate(t, req, user, &claims, err);
+
+    if (st == CV_OK)
+        path_id(req, id);
+    return st;
+}
+
 static enum cv_status respond_analysis(struct http_response *resp, int status,
                                        const struct analysis *a, struct cv_error *err)
 {
@@ -126,16 +139,14 @@ enum cv_status handle_get_analysis(struct app_thread *t, struct http_request *re
                                    struct http_response *resp, struct cv_error *err)
 {
     struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
     struct cv_user user;
     struct analysis a;
     char id[USER_ID_HEX_LEN + 1];
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = owner_and_id(t, req, &user, id, err);
     if (st != CV_OK)
         return st;
-    path_id(req, id);
     st = analysis_repo_get(&ctx, id, user.id, true, &a, err);
     if (st == CV_OK)
         st = respond_analysis(resp, 200, &a, err);
@@ -147,15 +158,13 @@ enum cv_status handle_delete_analysis(struct app_thread *t, struct http_request 
                                       struct http_response *resp, struct cv_error *err)
 {
     struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
     struct cv_user user;
     char id[USER_ID_HEX_LEN + 1];
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = owner_and_id(t, req, &user, id, err);
     if (st != CV_OK)
         return st;
-    path_id(req, id);
     st = analysis_delete(&ctx, id, user.id, err);
     if (st == CV_OK)
         resp->status = 204;
@@ -166,16 +175,14 @@ enum cv_status handle_retry_analysis(struct app_thread *t, struct http_request *
                                      struct http_response *resp, struct cv_error *err)
 {
     struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
     struct cv_user user;
     struct analysis a;
     char id[USER_ID_HEX_LEN + 1], location[96];
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = owner_and_id(t, req, &user, id, err);
     if (st != CV_OK)
         return st;
-    path_id(req, id);
     st = analysis_retry(&ctx, id, user.id, err);
     if (st != CV_OK)
         return st;
@@ -223,17 +230,15 @@ enum cv_status handle_analysis_file(struct app_thread *t, struct http_request *r
                                     struct http_response *resp, struct cv_error *err)
 {
     struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
     struct cv_user user;
     struct analysis a;
     char id[USER_ID_HEX_LEN + 1], cd[1200], accel[128];
     char *url = NULL;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = owner_and_id(t, req, &user, id, err);
     if (st != CV_OK)
         return st;
-    path_id(req, id);
     st = analysis_repo_get(&ctx, id, user.id, false, &a, err);
     if (st == CV_OK && !storage_key_valid(a.file_key))
         st = cv_error_set(err, CV_ERR_NOT_FOUND, "the file of this analysis is gone");
