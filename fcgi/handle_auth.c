@@ -1,7 +1,7 @@
 /*
  * handle_auth.c (fcgi/) - the Auth endpoints of API.md: register, login,
  * me, logout, delete me. Each reads and validates its JSON body, calls one
- * function of the accounts service (src/auth.h) and renders the answer.
+ * function of the accounts service (src/accounts/auth.h) and renders the answer.
  */
 #include "handlers.h"
 

@@ -1,7 +1,7 @@
 /*
  * handle_billing.c (fcgi/) - the Billing endpoints of API.md: plans,
  * checkout, portal and the Stripe webhook. Each parses and validates its
- * input, calls one function of the billing service (src/billing.h) and
+ * input, calls one function of the billing service (src/billing/billing.h) and
  * renders the answer. The webhook needs no token and reads its body raw,
  * exactly as received: the signature is over those bytes.
  */

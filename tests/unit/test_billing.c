@@ -1,5 +1,5 @@
 /*
- * test_billing.c - the pure rules of src/billing.h: the plans list, what
+ * test_billing.c - the pure rules of src/billing/billing.h: the plans list, what
  * each subscription status means, and billing_merge, which decides how a
  * webhook changes a user's Stripe state (ordering by event time, terminal
  * statuses, another subscription, payment failures, links, field limits).

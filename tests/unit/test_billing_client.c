@@ -1,5 +1,5 @@
 /*
- * test_billing_client.c - the Stripe API client of billing, src/stripe_client.h,
+ * test_billing_client.c - the Stripe API client of billing, src/billing/stripe_client.h,
  * against a scripted one-connection-at-a-time HTTP server on a loopback
  * port in this process: the headers and form sent, GET queries, the
  * response cap (max and max + 1), error mapping, retries with the same

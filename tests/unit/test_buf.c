@@ -1,5 +1,5 @@
 /*
- * test_buf.c - the bounded buffer of src/buf.h: appends up to max and one
+ * test_buf.c - the bounded buffer of src/base/buf.h: appends up to max and one
  * byte past it (CV_ERR_TOO_LARGE, content unchanged), printf and puts,
  * reset and take, and cv_buf_append_json_string: escapes, UTF-8 kept or
  * replaced by U+FFFD, and all-or-nothing when the literal does not fit.

@@ -1,5 +1,5 @@
 /*
- * test_config.c - configuration loading of src/config.h, always from a
+ * test_config.c - configuration loading of src/base/config.h, always from a
  * fixed envp array (never the real environment) and temporary .env files:
  * defaults, the environment winning over the file, every refused value
  * (one field named after the variable, a message naming it and saying

@@ -1,5 +1,5 @@
 /*
- * test_env_file.c - the .env reader of src/env_file.h: comments, blank
+ * test_env_file.c - the .env reader of src/base/env_file.h: comments, blank
  * lines, "export", unquoted/single/double-quoted values and escapes, '#'
  * in values, CRLF, a last line without newline, every syntax error (with
  * its line number), NUL bytes, the line and file limits (max and max + 1),

@@ -1,5 +1,5 @@
 /*
- * test_metrics.c - request metrics of src/metrics.h: the route limit at
+ * test_metrics.c - request metrics of fcgi/metrics.h: the route limit at
  * create (max and max + 1), counts by route and status in the rendered
  * text, cumulative histogram buckets with their sum and count, unmatched
  * and out-of-range routes counted as route 0, and a forked child's

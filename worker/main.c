@@ -1,5 +1,5 @@
 /*
- * worker_main.c - cv-worker: runs the analyses queued by cv-api.
+ * main.c (worker/) - cv-worker: runs the analyses queued by cv-api.
  *
  *   cv-worker [--env-file PATH] [--check-config] [--version]
  *
