@@ -17,6 +17,8 @@
 
 #include "ctx.h"
 
+struct json_object;
+
 enum admin_exit {
     ADMIN_EXIT_OK = 0,
     ADMIN_EXIT_FAILED = 1,
@@ -40,7 +42,11 @@ struct admin_command {
  * so a command can `return admin_usage_error(...)`. */
 enum admin_exit admin_usage_error(const char *fmt, ...) CV_PRINTF(1, 2);
 
+/* Print o on stdout as one line of JSON, then release it (o is taken). */
+void admin_print_json(struct json_object *o);
+
 /* The groups (one per cmd_*.c). */
 extern const struct admin_command admin_cmd_queue;
+extern const struct admin_command admin_cmd_users;
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <json-c/json.h>
 #include <sodium.h>
 
 #include "admin.h"
@@ -28,6 +29,7 @@ extern char **environ;
 
 static const struct admin_command *const admin_commands[] = {
     &admin_cmd_queue,
+    &admin_cmd_users,
 };
 #define ADMIN_NCOMMANDS (sizeof(admin_commands) / sizeof(admin_commands[0]))
 
@@ -41,6 +43,13 @@ enum admin_exit admin_usage_error(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return ADMIN_EXIT_USAGE;
+}
+
+void admin_print_json(struct json_object *o)
+{
+    puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                               JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
 }
 
 static void admin_help(FILE *out)

@@ -552,6 +552,23 @@ static void user_unlock(struct cv_ctx *ctx, const char *key, const char *token)
                err.message);
 }
 
+/* Take user_id's lock under a fresh random token (both filled in). */
+static enum cv_status user_lock_take(struct cv_ctx *ctx, const char *user_id,
+                                     char key[BILLING_LOCK_KEY_MAX_BYTES],
+                                     char token[2 * BILLING_LOCK_TOKEN_BYTES + 1],
+                                     struct cv_error *err)
+{
+    unsigned char raw[BILLING_LOCK_TOKEN_BYTES];
+    int n;
+
+    n = snprintf(key, BILLING_LOCK_KEY_MAX_BYTES, "cv:lock:billing:user:%s", user_id);
+    if (n < 0 || (size_t)n >= BILLING_LOCK_KEY_MAX_BYTES)
+        return cv_error_set(err, CV_ERR_INTERNAL, "lock key too long");
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(token, 2 * BILLING_LOCK_TOKEN_BYTES + 1, raw, sizeof(raw));
+    return user_lock(ctx, key, token, err);
+}
+
 /* The user an event is about: by the user id it names, else by customer.
  * *found false (and CV_OK) when there is none. */
 static enum cv_status event_user(struct cv_ctx *ctx, const char *user_id, const char *customer,
@@ -581,17 +598,10 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
                                    bool *applied, struct cv_error *err)
 {
     char key[BILLING_LOCK_KEY_MAX_BYTES], token[2 * BILLING_LOCK_TOKEN_BYTES + 1];
-    unsigned char raw[BILLING_LOCK_TOKEN_BYTES];
     struct user_stripe_state cur, next;
     enum cv_status st;
-    int n;
 
-    n = snprintf(key, sizeof(key), "cv:lock:billing:user:%s", user_id);
-    if (n < 0 || (size_t)n >= sizeof(key))
-        return cv_error_set(err, CV_ERR_INTERNAL, "lock key too long");
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
-    st = user_lock(ctx, key, token, err);
+    st = user_lock_take(ctx, user_id, key, token, err);
     if (st != CV_OK)
         return st;
     st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
@@ -689,5 +699,26 @@ enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_
             st = stripe_events_repo_mark_processed(ctx, ev.id, cv_time_now_ms(), err);
     }
     json_object_put(ev.root);
+    return st;
+}
+
+enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv_plan plan,
+                                struct cv_error *err)
+{
+    char key[BILLING_LOCK_KEY_MAX_BYTES], token[2 * BILLING_LOCK_TOKEN_BYTES + 1];
+    struct user_stripe_state cur;
+    enum cv_status st;
+
+    st = user_lock_take(ctx, user_id, key, token, err);
+    if (st != CV_OK)
+        return st;
+    st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
+    if (st == CV_OK && cur.plan != plan) {
+        cv_log(CV_LOG_INFO, ctx->request_id, "user %s plan %s -> %s by an operator", user_id,
+               cv_plan_name(cur.plan), cv_plan_name(plan));
+        cur.plan = plan;
+        st = user_repo_set_stripe_state(ctx, user_id, &cur, err);
+    }
+    user_unlock(ctx, key, token);
     return st;
 }

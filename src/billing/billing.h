@@ -119,6 +119,16 @@ enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_
                                struct billing_webhook_result *res,
                                struct cv_error *err) CV_WARN_UNUSED;
 
+/*
+ * Set user_id's plan by hand (cv-admin users set-plan), under the same
+ * per-user lock as webhooks, keeping every Stripe field. A later Stripe
+ * event about the subscription sets the plan again. CV_ERR_NOT_FOUND when
+ * the user does not exist, CV_ERR_UNAVAILABLE when the database or Redis
+ * fails or the lock is not had in time (nothing written).
+ */
+enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv_plan plan,
+                                struct cv_error *err) CV_WARN_UNUSED;
+
 /* ---- Pure rules, exposed for unit tests ---------------------------------- */
 
 /* What a subscription status means for the account. */

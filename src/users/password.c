@@ -3,9 +3,15 @@
  */
 #include "password.h"
 
+#include <crypt.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "utf8.h"
+
+/* "$2b$" cost "$" then 22 salt and 31 hash characters: 60 bytes. */
+#define PASSWORD_BCRYPT_LEN 60
+#define PASSWORD_BCRYPT_PREFIX_LEN 7
 
 static char dummy_hash[PASSWORD_HASH_SIZE];
 
@@ -54,10 +60,58 @@ enum cv_status password_hash(const char *pw, size_t len, char out[PASSWORD_HASH_
     return CV_OK;
 }
 
+bool password_is_bcrypt(const char *hash)
+{
+    static const char alphabet[] =
+        "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    size_t i;
+    int cost;
+
+    if (strnlen(hash, PASSWORD_BCRYPT_LEN + 1) != PASSWORD_BCRYPT_LEN || hash[0] != '$' ||
+        hash[1] != '2' || (hash[2] != 'a' && hash[2] != 'b' && hash[2] != 'y') ||
+        hash[3] != '$' || hash[4] < '0' || hash[4] > '3' || hash[5] < '0' || hash[5] > '9' ||
+        hash[6] != '$')
+        return false;
+    cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+    if (cost < 4 || cost > 31)
+        return false;
+    for (i = PASSWORD_BCRYPT_PREFIX_LEN; i < PASSWORD_BCRYPT_LEN; i++)
+        if (strchr(alphabet, hash[i]) == NULL)
+            return false;
+    return true;
+}
+
+/* bcrypt through libxcrypt: crypt_rn recomputes the hash with the stored
+ * salt and cost; the result is compared in constant time. */
+static bool bcrypt_verify(const char *hash, const char *pw, size_t len)
+{
+    char phrase[CRYPT_MAX_PASSPHRASE_SIZE];
+    struct crypt_data *data;
+    const char *out;
+    bool match;
+
+    if (len >= sizeof(phrase) || memchr(pw, '\0', len) != NULL)
+        return false;
+    data = calloc(1, sizeof(*data));   /* 32 KiB: too big for a responder's stack */
+    if (data == NULL)
+        return false;
+    memcpy(phrase, pw, len);
+    phrase[len] = '\0';
+    out = crypt_rn(phrase, hash, data, (int)sizeof(*data));
+    match = out != NULL && strlen(out) == PASSWORD_BCRYPT_LEN &&
+            sodium_memcmp(out, hash, PASSWORD_BCRYPT_LEN) == 0;
+    sodium_memzero(phrase, sizeof(phrase));
+    sodium_memzero(data, sizeof(*data));
+    free(data);
+    return match;
+}
+
 bool password_verify(const char *hash, const char *pw, size_t len)
 {
     if (memchr(hash, '\0', PASSWORD_HASH_SIZE) == NULL)
         return false;
+    if (password_is_bcrypt(hash))
+        return bcrypt_verify(hash, pw, len);
     return crypto_pwhash_str_verify(hash, pw, len) == 0;
 }
 
@@ -70,6 +124,8 @@ void password_verify_dummy(const char *pw, size_t len)
 
 bool password_needs_rehash(const char *hash)
 {
+    if (password_is_bcrypt(hash))
+        return true;
     return crypto_pwhash_str_needs_rehash(hash, PASSWORD_OPSLIMIT,
                                           (size_t)PASSWORD_MEMLIMIT_BYTES) != 0;
 }

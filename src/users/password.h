@@ -6,6 +6,10 @@
  * stored hashes carry their parameters, so raising the cost later only
  * needs password_needs_rehash at login. Every function is thread safe;
  * password_global_init must run once (sodium_init) before threads start.
+ *
+ * Accounts imported from the Express backend keep their bcrypt hash
+ * ($2a$, $2b$, $2y$), verified by libxcrypt's crypt_rn; such a hash always
+ * "needs rehash", so the first successful login replaces it by argon2id.
  */
 #ifndef CV_PASSWORD_H
 #define CV_PASSWORD_H
@@ -35,14 +39,21 @@ bool password_policy_ok(const char *pw, size_t len, const char **why);
 enum cv_status password_hash(const char *pw, size_t len, char out[PASSWORD_HASH_SIZE],
                              struct cv_error *err) CV_WARN_UNUSED;
 
-/* Does pw match the stored hash? A malformed hash is a mismatch. */
+/* Does pw match the stored hash (argon2id, or bcrypt as described
+ * above)? A malformed hash is a mismatch, as is a password holding a NUL
+ * byte checked against bcrypt, which reads C strings. */
 bool password_verify(const char *hash, const char *pw, size_t len);
 
 /* Spend the time of one verification against a fixed dummy hash, so an
  * unknown account answers as slowly as a wrong password. */
 void password_verify_dummy(const char *pw, size_t len);
 
-/* Was hash made with other parameters than today's? */
+/* Is hash a bcrypt hash ($2a$, $2b$ or $2y$) that libxcrypt accepts?
+ * Used by the import to refuse hashes no login could ever match. */
+bool password_is_bcrypt(const char *hash);
+
+/* Was hash made with another algorithm (bcrypt) or other parameters than
+ * today's? */
 bool password_needs_rehash(const char *hash);
 
 #endif

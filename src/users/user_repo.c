@@ -95,47 +95,82 @@ static void user_from_bson(const bson_t *doc, struct cv_user *u)
     u->updated_at_ms = bson_get_date(doc, "updatedAt");
 }
 
-enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u, struct cv_error *err)
+/* Insert the document of u under oid; fills u->id on success. */
+static enum cv_status insert_user(struct cv_ctx *ctx, const bson_oid_t *oid, struct cv_user *u,
+                                  struct cv_error *err)
 {
     bson_t doc = BSON_INITIALIZER, usage, stripe;
     mongoc_collection_t *coll;
     bson_error_t berr;
-    bson_oid_t oid;
-    int64_t now = cv_time_now_ms();
     enum cv_status st = CV_OK;
 
-    bson_oid_init(&oid, NULL);
-    u->plan = CV_PLAN_FREE;
-    u->period_start_ms = cv_time_month_start_ms(now);
-    u->analyses_used = 0;
-    u->created_at_ms = u->updated_at_ms = now;
-    BSON_APPEND_OID(&doc, "_id", &oid);
+    BSON_APPEND_OID(&doc, "_id", oid);
     BSON_APPEND_UTF8(&doc, "email", u->email);
     BSON_APPEND_UTF8(&doc, "passwordHash", u->password_hash);
     BSON_APPEND_UTF8(&doc, "name", u->name);
     BSON_APPEND_UTF8(&doc, "plan", cv_plan_name(u->plan));
     BSON_APPEND_DOCUMENT_BEGIN(&doc, "usage", &usage);
     BSON_APPEND_DATE_TIME(&usage, "periodStart", u->period_start_ms);
-    BSON_APPEND_INT32(&usage, "analysesUsed", 0);
+    BSON_APPEND_INT32(&usage, "analysesUsed", u->analyses_used);
     bson_append_document_end(&doc, &usage);
     BSON_APPEND_DOCUMENT_BEGIN(&doc, "stripe", &stripe);
-    BSON_APPEND_NULL(&stripe, "customerId");
-    BSON_APPEND_NULL(&stripe, "subscriptionId");
+    if (u->stripe_customer_id[0] != '\0')
+        BSON_APPEND_UTF8(&stripe, "customerId", u->stripe_customer_id);
+    else
+        BSON_APPEND_NULL(&stripe, "customerId");
+    if (u->stripe_subscription_id[0] != '\0')
+        BSON_APPEND_UTF8(&stripe, "subscriptionId", u->stripe_subscription_id);
+    else
+        BSON_APPEND_NULL(&stripe, "subscriptionId");
     BSON_APPEND_NULL(&stripe, "subscriptionStatus");
-    BSON_APPEND_BOOL(&stripe, "paymentFailed", false);
+    BSON_APPEND_BOOL(&stripe, "paymentFailed", u->payment_failed);
     bson_append_document_end(&doc, &stripe);
-    BSON_APPEND_DATE_TIME(&doc, "createdAt", now);
-    BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
+    BSON_APPEND_DATE_TIME(&doc, "createdAt", u->created_at_ms);
+    BSON_APPEND_DATE_TIME(&doc, "updatedAt", u->updated_at_ms);
     coll = users(ctx);
     if (!mongoc_collection_insert_one(coll, &doc, NULL, NULL, &berr))
         st = db_write_error(&berr, CV_ERR_EMAIL_TAKEN, err, "insert user");
     else
-        bson_oid_to_string(&oid, u->id);
+        bson_oid_to_string(oid, u->id);
     if (st == CV_ERR_EMAIL_TAKEN)
         cv_error_set(err, CV_ERR_EMAIL_TAKEN, "an account with this email already exists");
     mongoc_collection_destroy(coll);
     bson_destroy(&doc);
     return st;
+}
+
+enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u, struct cv_error *err)
+{
+    bson_oid_t oid;
+    int64_t now = cv_time_now_ms();
+
+    bson_oid_init(&oid, NULL);
+    u->plan = CV_PLAN_FREE;
+    u->period_start_ms = cv_time_month_start_ms(now);
+    u->analyses_used = 0;
+    u->stripe_customer_id[0] = u->stripe_subscription_id[0] = '\0';
+    u->payment_failed = false;
+    u->created_at_ms = u->updated_at_ms = now;
+    return insert_user(ctx, &oid, u, err);
+}
+
+enum cv_status user_repo_insert_imported(struct cv_ctx *ctx, const char *id, struct cv_user *u,
+                                         struct cv_error *err)
+{
+    bson_oid_t oid;
+    int64_t now = cv_time_now_ms();
+
+    if (id == NULL || id[0] == '\0')
+        bson_oid_init(&oid, NULL);
+    else if (!cv_oid_parse(id, strlen(id), &oid))
+        return cv_error_set(err, CV_ERR_INVALID, "malformed id");
+    u->period_start_ms = cv_time_month_start_ms(now);
+    u->analyses_used = 0;
+    u->payment_failed = false;
+    if (u->created_at_ms <= 0)
+        u->created_at_ms = now;
+    u->updated_at_ms = now;
+    return insert_user(ctx, &oid, u, err);
 }
 
 static enum cv_status find_one(struct cv_ctx *ctx, const bson_t *filter, struct cv_user *u,

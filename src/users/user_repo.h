@@ -48,6 +48,15 @@ enum cv_status user_repo_ensure_schema(struct cv_ctx *ctx, struct cv_error *err)
 enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u,
                                 struct cv_error *err) CV_WARN_UNUSED;
 
+/* Insert a user brought from another system (cv-admin users import):
+ * email, name, password_hash, plan, stripe ids and created_at_ms (0: now)
+ * come from u; id is the 24-hex id to keep, or NULL/"" for a new one.
+ * Usage starts empty this month. Fills u->id. CV_ERR_EMAIL_TAKEN when the
+ * email or the id exists (nothing written), CV_ERR_INVALID for a
+ * malformed id. */
+enum cv_status user_repo_insert_imported(struct cv_ctx *ctx, const char *id, struct cv_user *u,
+                                         struct cv_error *err) CV_WARN_UNUSED;
+
 /* Load by normalised email or by id (24 hex). CV_ERR_NOT_FOUND when
  * absent (a malformed id is absent too). */
 enum cv_status user_repo_find_by_email(struct cv_ctx *ctx, const char *email,
