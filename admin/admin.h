@@ -45,8 +45,15 @@ enum admin_exit admin_usage_error(const char *fmt, ...) CV_PRINTF(1, 2);
 /* Print o on stdout as one line of JSON, then release it (o is taken). */
 void admin_print_json(struct json_object *o);
 
+/* Queue failed analysis id again (any owner); on failure say why on
+ * stderr, prefixed by why (the command or entry at hand). Shared by
+ * `analyses requeue` and `dead-letters replay`. */
+enum admin_exit admin_requeue_analysis(struct admin_env *env, const char *id, const char *why);
+
 /* The groups (one per cmd_*.c). */
 extern const struct admin_command admin_cmd_queue;
 extern const struct admin_command admin_cmd_users;
+extern const struct admin_command admin_cmd_analyses;
+extern const struct admin_command admin_cmd_dead_letters;
 
 #endif

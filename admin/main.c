@@ -30,6 +30,8 @@ extern char **environ;
 static const struct admin_command *const admin_commands[] = {
     &admin_cmd_queue,
     &admin_cmd_users,
+    &admin_cmd_analyses,
+    &admin_cmd_dead_letters,
 };
 #define ADMIN_NCOMMANDS (sizeof(admin_commands) / sizeof(admin_commands[0]))
 

@@ -295,3 +295,8 @@ enum cv_status cv_queue_heartbeat(struct cv_redis *redis, const struct queue_job
     freeReplyObject(rep);
     return st;
 }
+
+bool cv_queue_job_from_entry(const redisReply *entry, struct queue_job *job)
+{
+    return job_from_entry(entry, job);
+}

@@ -75,6 +75,11 @@ enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size
 enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_job *job,
                                     const char *reason, struct cv_error *err) CV_WARN_UNUSED;
 
+/* Fill job from one stream entry as XRANGE/XREADGROUP return it ([id,
+ * [field, value, ...]]); false when it is not one. For readers of the
+ * dead-letter stream (dead_letters.h). */
+bool cv_queue_job_from_entry(const redisReply *entry, struct queue_job *job);
+
 /* A lease on one analysis, so two workers never process it at once:
  * SET NX PX. *acquired false when another owner holds it. Unlock deletes
  * the lease only when it is still ours. */

@@ -2,6 +2,7 @@
 services, usage errors that change nothing, and its commands against the
 running stack (tables for people, --json for scripts)."""
 import json
+import pathlib
 import subprocess
 
 import pytest
@@ -37,3 +38,14 @@ def test_queue_stats_table_and_json(stack):
     stats = json.loads(r.stdout)
     assert set(stats) == {"depth", "pending", "delayed", "deadLetters"}
     assert all(isinstance(v, int) and v >= 0 for v in stats.values())
+
+
+def test_man_page_documents_every_command(stack):
+    r = admin(stack, "--help")
+    assert r.returncode == 0
+    commands = {" ".join(l.split()[:2]) for l in r.stdout.splitlines()
+                if l.startswith("  ") and not l.startswith("   ")}
+    page = (pathlib.Path(__file__).resolve().parents[2] / "man" / "cv-admin.8").read_text()
+    page = page.replace("\\-", "-").replace("\\fB", "").replace("\\fI", "").replace("\\fR", "")
+    missing = [c for c in commands if c not in page]
+    assert commands and not missing, missing
