@@ -27,6 +27,7 @@ static const struct app_route app_routes[] = {
     { { "POST", "/api/auth/login" }, handle_login },
     { { "GET", "/api/auth/me" }, handle_me },
     { { "DELETE", "/api/auth/me" }, handle_delete_me },
+    { { "PATCH", "/api/auth/me" }, handle_update_me },
     { { "POST", "/api/auth/logout" }, handle_logout },
     { { "POST", "/api/cv/analyses" }, handle_upload_analysis },
     { { "GET", "/api/cv/analyses" }, handle_list_analyses },
@@ -91,6 +92,18 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
     if (st == CV_OK)
         (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user->id);
     return st;
+}
+
+enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
+                                     struct cv_user *user, struct token_claims *claims,
+                                     json_object **body, struct cv_error *err)
+{
+    enum cv_status st = app_authenticate(t, req, user, claims, err);
+
+    *body = NULL;
+    if (st != CV_OK)
+        return st;
+    return http_read_json_object(req, body, err);
 }
 
 static double elapsed_s(const struct timespec *start)

@@ -52,6 +52,13 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
                                 struct cv_user *user, struct token_claims *claims,
                                 struct cv_error *err) CV_WARN_UNUSED;
 
+/* app_authenticate, then the JSON object body (http_read_json_object):
+ * the preamble of an authenticated handler with a body. On CV_OK the
+ * caller json_object_puts *body; on failure *body is NULL. */
+enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
+                                     struct cv_user *user, struct token_claims *claims,
+                                     json_object **body, struct cv_error *err) CV_WARN_UNUSED;
+
 /* Answer one accepted request completely (the caller then finishes it). */
 void app_handle(struct app_thread *t, FCGX_Request *fcgx);
 

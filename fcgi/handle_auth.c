@@ -1,6 +1,6 @@
 /*
  * handle_auth.c (fcgi/) - the Auth endpoints of API.md: register, login,
- * me, logout, delete me. Each reads and validates its JSON body, calls one
+ * me, update me, logout, delete me. Each reads and validates its JSON body, calls one
  * function of the accounts service (src/accounts/auth.h) and renders the answer.
  */
 #include "handlers.h"
@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "json_fields.h"
 #include "password.h"
+#include "profile.h"
 #include "quota.h"
 #include "render.h"
 #include "timefmt.h"
@@ -23,19 +24,26 @@
 #define AUTH_EMAIL_FIELD_MAX_BYTES 1024
 #define AUTH_NAME_FIELD_MAX_BYTES 1024
 
-/* The user object with this month's usage counted. */
-static enum cv_status user_json(struct cv_ctx *ctx, const struct cv_user *user, json_object **out,
+/* The user object with this month's usage counted; settings NULL: read
+ * them. */
+static enum cv_status user_json(struct cv_ctx *ctx, const struct cv_user *user,
+                                const struct user_settings *settings, json_object **out,
                                 struct cv_error *err)
 {
+    struct user_settings stored;
     int64_t month;
     int used;
     enum cv_status st;
 
     *out = NULL;
     st = quota_usage(ctx, user->id, cv_time_now_ms(), &month, &used, err);
+    if (st == CV_OK && settings == NULL) {
+        st = user_settings_get(ctx, user->id, &stored, err);
+        settings = &stored;
+    }
     if (st != CV_OK)
         return st;
-    *out = render_user(user, month, used);
+    *out = render_user(user, month, used, settings);
     return *out != NULL ? CV_OK : cv_error_set(err, CV_ERR_NOMEM, "rendering the user failed");
 }
 
@@ -48,7 +56,7 @@ static enum cv_status respond_session(struct cv_ctx *ctx, struct http_response *
     json_object *u = NULL;
     enum cv_status st;
 
-    st = user_json(ctx, user, &u, err);
+    st = user_json(ctx, user, NULL, &u, err);
     if (st != CV_OK) {
         json_object_put(obj);
         return st;
@@ -159,7 +167,74 @@ enum cv_status handle_me(struct app_thread *t, struct http_request *req,
 
     st = app_authenticate(t, req, &user, &claims, err);
     if (st == CV_OK)
-        st = user_json(&ctx, &user, &u, err);
+        st = user_json(&ctx, &user, NULL, &u, err);
+    if (st != CV_OK)
+        return st;
+    return http_respond_wrapped(resp, 200, "user", u, err, "rendering the user failed");
+}
+
+/* {"notifications": {"email": bool}}: each bad or unknown member is a
+ * field error named by its path. */
+static void read_notifications(json_object *body, struct profile_change *chg,
+                               struct cv_error *err)
+{
+    json_object *n, *email;
+
+    if (!json_object_object_get_ex(body, "notifications", &n))
+        return;
+    if (!json_object_is_type(n, json_type_object)) {
+        cv_error_add_field(err, "notifications", "must be an object");
+        return;
+    }
+    json_object_object_foreach(n, key, val) {
+        (void)val;
+        if (strcmp(key, "email") != 0)
+            cv_error_add_field(err, "notifications", "unknown member (only email)");
+    }
+    if (!json_object_object_get_ex(n, "email", &email))
+        return;
+    if (!json_object_is_type(email, json_type_boolean))
+        cv_error_add_field(err, "notifications.email", "must be true or false");
+    else
+        chg->notify_email = json_object_get_boolean(email) ? 1 : 0;
+}
+
+enum cv_status handle_update_me(struct app_thread *t, struct http_request *req,
+                                struct http_response *resp, struct cv_error *err)
+{
+    struct profile_change chg = { NULL, PROFILE_KEEP };
+    char name[ACCOUNT_NAME_MAX_BYTES + 1];
+    struct cv_ctx ctx = app_ctx(t, req);
+    struct user_settings settings;
+    struct token_claims claims;
+    struct cv_user user;
+    json_object *body, *u = NULL;
+    const char *n, *why;
+    size_t nlen;
+    enum cv_status st;
+
+    st = app_authenticate_json(t, req, &user, &claims, &body, err);
+    if (st != CV_OK)
+        return st;
+    json_object_object_foreach(body, key, val) {
+        (void)val;
+        if (strcmp(key, "name") != 0 && strcmp(key, "notifications") != 0)
+            cv_error_add_field(err, key, "unknown field (name and notifications can change)");
+    }
+    if (json_field_string(body, "name", false, AUTH_NAME_FIELD_MAX_BYTES, &n, &nlen, err) &&
+        n != NULL) {
+        if (account_name_normalize(n, nlen, name, sizeof(name), &why))
+            chg.name = name;
+        else
+            cv_error_add_field(err, "name", "%s", why);
+    }
+    read_notifications(body, &chg, err);
+    st = err->nfields > 0 ? CV_ERR_INVALID : profile_update(&ctx, &user, &chg, &settings, err);
+    if (st == CV_ERR_NOT_FOUND)
+        st = cv_error_set(err, CV_ERR_UNAUTHORIZED, "the account no longer exists");
+    if (st == CV_OK)
+        st = user_json(&ctx, &user, &settings, &u, err);
+    json_object_put(body);
     if (st != CV_OK)
         return st;
     return http_respond_wrapped(resp, 200, "user", u, err, "rendering the user failed");
@@ -192,10 +267,7 @@ enum cv_status handle_delete_me(struct app_thread *t, struct http_request *req,
     size_t plen;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
-    if (st != CV_OK)
-        return st;
-    st = http_read_json_object(req, &body, err);
+    st = app_authenticate_json(t, req, &user, &claims, &body, err);
     if (st != CV_OK)
         return st;
     if (!json_field_string(body, "password", true, AUTH_PASSWORD_FIELD_MAX_BYTES, &p, &plen, err))

@@ -23,6 +23,8 @@ enum cv_status handle_login(struct app_thread *t, struct http_request *req,
                             struct http_response *resp, struct cv_error *err);
 enum cv_status handle_me(struct app_thread *t, struct http_request *req,
                          struct http_response *resp, struct cv_error *err);
+enum cv_status handle_update_me(struct app_thread *t, struct http_request *req,
+                                struct http_response *resp, struct cv_error *err);
 enum cv_status handle_logout(struct app_thread *t, struct http_request *req,
                              struct http_response *resp, struct cv_error *err);
 enum cv_status handle_delete_me(struct app_thread *t, struct http_request *req,

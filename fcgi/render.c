@@ -18,13 +18,16 @@ json_object *render_time(int64_t ms)
     return json_object_new_string(buf);
 }
 
-json_object *render_user(const struct cv_user *u, int64_t month_ms, int used)
+json_object *render_user(const struct cv_user *u, int64_t month_ms, int used,
+                         const struct user_settings *settings)
 {
     json_object *o = json_object_new_object(), *usage = json_object_new_object();
+    json_object *notif = json_object_new_object();
 
-    if (o == NULL || usage == NULL) {
+    if (o == NULL || usage == NULL || notif == NULL) {
         json_object_put(o);
         json_object_put(usage);
+        json_object_put(notif);
         return NULL;
     }
     json_object_object_add(o, "id", json_object_new_string(u->id));
@@ -36,6 +39,8 @@ json_object *render_user(const struct cv_user *u, int64_t month_ms, int used)
     json_object_object_add(usage, "analysesUsed", json_object_new_int(used));
     json_object_object_add(usage, "analysesLimit", json_object_new_int(cv_plan_limit(u->plan)));
     json_object_object_add(o, "usage", usage);
+    json_object_object_add(notif, "email", json_object_new_boolean(settings->notify_email));
+    json_object_object_add(o, "notifications", notif);
     return o;
 }
 

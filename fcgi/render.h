@@ -13,11 +13,13 @@
 
 #include "analysis.h"
 #include "user_repo.h"
+#include "user_settings_repo.h"
 
 /* {"id","email","name","plan","createdAt","usage":{"periodStart",
- * "analysesUsed","analysesLimit"}} - never the hash or Stripe ids; the
- * usage of the month that starts at month_ms. */
-json_object *render_user(const struct cv_user *u, int64_t month_ms, int used);
+ * "analysesUsed","analysesLimit"},"notifications":{"email"}} - never the
+ * hash or Stripe ids; the usage of the month that starts at month_ms. */
+json_object *render_user(const struct cv_user *u, int64_t month_ms, int used,
+                         const struct user_settings *settings);
 
 /* The analysis object of API.md; originalText only when with_text. */
 json_object *render_analysis(const struct analysis *a, bool with_text);

@@ -17,6 +17,7 @@
 #include "db.h"
 #include "job.h"
 #include "log.h"
+#include "notifier.h"
 #include "queue.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
@@ -147,6 +148,8 @@ static void worker_handle(struct job_slot *slot, const struct queue_job *job)
         sleep_ms(CV_WORKER_POLL_MS);
         return;
     }
+    if (outcome == JOB_COMPLETED || outcome == JOB_FAILED || outcome == JOB_DROPPED)
+        notifier_schedule(&slot->ctx, job->analysis_id);   /* before the ack: a crash redelivers */
     cv_error_clear(&err);
     if (cv_queue_ack(slot->ctx.redis, job, &err) != CV_OK)
         cv_log_error_detail(CV_LOG_WARN, slot->ctx.request_id, err.message,
@@ -240,6 +243,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
 {
     struct worker_shared shared;
     struct worker_thread *threads;
+    struct notifier_thread *notifier;
     struct cv_redis redis;
     struct cv_ctx ctx;
     struct cv_error err;
@@ -263,7 +267,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "MongoDB pool");
         return 1;
     }
-    (void)mongoc_client_pool_max_size(shared.pool, (uint32_t)cfg->worker_concurrency + 1);
+    (void)mongoc_client_pool_max_size(shared.pool, (uint32_t)cfg->worker_concurrency + 2);
     cv_redis_init(&redis, cfg);
     ctx = (struct cv_ctx){ cfg, mongoc_client_pool_pop(shared.pool), &redis, NULL };
     deps_ok = worker_check_deps(&ctx, false);
@@ -275,7 +279,9 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
             break;
         started++;
     }
-    cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
+    notifier = notifier_start(cfg, shared.pool, stop);
+    cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads%s", started,
+           notifier != NULL ? " and the e-mail notifier" : "");
     while (!*stop && started > 0) {
         sleep_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
@@ -287,6 +293,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
     cv_log(CV_LOG_INFO, NULL, "cv-worker stopping: finishing jobs in flight");
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);
+    notifier_join(notifier);
     free(threads);
     cv_redis_close(&redis);
     mongoc_client_pool_push(shared.pool, ctx.mongo);

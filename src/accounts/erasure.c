@@ -1,6 +1,6 @@
 /*
  * erasure.c - a user's owned data (see erasure.h): every analysis record,
- * its stored file, and the quota uses. Files go first, then the records, so a failure
+ * its stored file, the quota uses and the notification settings. Files go first, then the records, so a failure
  * leaves records that a retried deletion finds again.
  */
 #include "erasure.h"
@@ -8,6 +8,7 @@
 #include "analysis_repo.h"
 #include "quota.h"
 #include "storage.h"
+#include "user_settings_repo.h"
 
 static enum cv_status delete_file(struct cv_ctx *ctx, const char *key, struct cv_error *err)
 {
@@ -21,5 +22,7 @@ enum cv_status erasure_delete_user_data(struct cv_ctx *ctx, const char *user_id,
 
     if (st == CV_OK)
         st = quota_erase_user(ctx, user_id, err);
+    if (st == CV_OK)
+        st = user_settings_delete(ctx, user_id, err);
     return st;
 }

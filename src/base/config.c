@@ -486,6 +486,27 @@ static void read_storage(struct config_loader *ld)
     }
 }
 
+/* E-mail notifications (the worker): off unless SMTP_URL is set. */
+static void read_smtp(struct config_loader *ld)
+{
+    struct cv_config *cfg = ld->cfg;
+
+    read_string(ld, "SMTP_URL", NULL, &cfg->smtp_url);
+    read_string(ld, "SMTP_FROM", NULL, &cfg->smtp_from);
+    read_string(ld, "SMTP_USER", NULL, &cfg->smtp_user);
+    read_string(ld, "SMTP_PASSWORD", NULL, &cfg->smtp_password);
+    read_bool(ld, "SMTP_STARTTLS", true, &cfg->smtp_starttls);
+    /* The URL is not echoed: it may carry user:password. */
+    if (cfg->smtp_url != NULL && strncmp(cfg->smtp_url, "smtp://", 7) != 0 &&
+        strncmp(cfg->smtp_url, "smtps://", 8) != 0)
+        bad(ld, "SMTP_URL", NULL, "an smtp:// (STARTTLS) or smtps:// URL such as "
+            "smtp://mail.example.com:587");
+    if (cfg->smtp_url != NULL && (cfg->smtp_from == NULL || strchr(cfg->smtp_from, '@') == NULL ||
+                                  strpbrk(cfg->smtp_from, "<>\r\n \t") != NULL))
+        bad(ld, "SMTP_FROM", cfg->smtp_from, "the sender address (e.g. noreply@example.com) "
+            "when SMTP_URL is set");
+}
+
 static void config_load_all(struct config_loader *ld)
 {
     struct cv_config *cfg = ld->cfg;
@@ -502,6 +523,7 @@ static void config_load_all(struct config_loader *ld)
     read_url(ld, "FRONTEND_URL", "http://localhost:3000", true, &cfg->frontend_url);
     read_file_size(ld);
     read_storage(ld);
+    read_smtp(ld);
     read_int(ld, "WORKER_CONCURRENCY", 1, 64, 2, &cfg->worker_concurrency);
     read_int(ld, "MAX_ATTEMPTS", 1, 20, 3, &cfg->max_attempts);
     read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 300, &cfg->job_visibility_timeout_s);
@@ -558,7 +580,8 @@ void cv_config_free(struct cv_config *cfg)
         &cfg->stripe_secret_key, &cfg->stripe_webhook_secret, &cfg->stripe_price_id_pro,
         &cfg->stripe_api_base, &cfg->frontend_url, &cfg->upload_dir, &cfg->s3_bucket,
         &cfg->s3_region, &cfg->s3_endpoint, &cfg->s3_access_key_id,
-        &cfg->s3_secret_access_key, &cfg->api_listen,
+        &cfg->s3_secret_access_key, &cfg->api_listen, &cfg->smtp_url, &cfg->smtp_from,
+        &cfg->smtp_user, &cfg->smtp_password,
     };
     size_t i;
 

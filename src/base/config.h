@@ -76,6 +76,12 @@ struct cv_config {
     char *s3_secret_access_key;
     bool s3_force_path_style;
 
+    char *smtp_url;             /* smtp:// or smtps://host[:port]; NULL: no e-mail */
+    char *smtp_from;            /* the sender address */
+    char *smtp_user;            /* NULL: no AUTH */
+    char *smtp_password;
+    bool smtp_starttls;         /* smtp://: refuse to send unless STARTTLS works */
+
     int worker_concurrency;
     int max_attempts;
     long job_visibility_timeout_s;  /* a job unacknowledged this long is taken over */

@@ -17,14 +17,12 @@
 #include "stripe_form.h"
 #include "stripe_signature.h"
 #include "timefmt.h"
+#include "user_lock.h"
 
 /* ---- Limits ------------------------------------------------------------
  * Stripe events nest objects a handful of levels deep (invoice lines with
  * prices and periods); json-c's own default is 32. */
 #define BILLING_EVENT_JSON_MAX_DEPTH 64
-/* "cv:lock:billing:user:" plus a 24-hex user id. */
-#define BILLING_LOCK_KEY_MAX_BYTES 64
-#define BILLING_LOCK_TOKEN_BYTES 16
 /* An event's `created`, in seconds: anything past year 9999 is not Stripe. */
 #define BILLING_EVENT_CREATED_MAX_S 253402300799LL
 
@@ -496,79 +494,6 @@ static bool event_change(const struct billing_event *ev, struct billing_change *
 
 /* ---- Webhook: applying it -------------------------------------------------- */
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-/* SET key token NX PX ttl, polled for at most BILLING_USER_LOCK_WAIT_MS. */
-static enum cv_status user_lock(struct cv_ctx *ctx, const char *key, const char *token,
-                                struct cv_error *err)
-{
-    long polls;
-    redisReply *rep;
-    enum cv_status st;
-    bool acquired;
-
-    for (polls = 0; polls <= BILLING_USER_LOCK_WAIT_MS / BILLING_USER_LOCK_POLL_MS; polls++) {
-        if (polls > 0)
-            pause_ms(BILLING_USER_LOCK_POLL_MS);
-        st = cv_redis_command(ctx->redis, false, &rep, err, "SET %s %s NX PX %ld", key, token,
-                              BILLING_USER_LOCK_TTL_MS);
-        if (st != CV_OK)
-            return st;
-        if (rep->type == REDIS_REPLY_ERROR) {
-            st = cv_error_set(err, CV_ERR_UNAVAILABLE, "SET NX %s: %s", key, rep->str);
-            freeReplyObject(rep);
-            return st;
-        }
-        acquired = rep->type == REDIS_REPLY_STATUS;
-        freeReplyObject(rep);
-        if (acquired)
-            return CV_OK;
-    }
-    return cv_error_set(err, CV_ERR_UNAVAILABLE, "%s still held after %ld ms", key,
-                        BILLING_USER_LOCK_WAIT_MS);
-}
-
-/* Delete the lock if it is still ours (it may have expired and been taken). */
-static void user_unlock(struct cv_ctx *ctx, const char *key, const char *token)
-{
-    static const char script[] =
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
-        "return 0";
-    struct cv_error err;
-    redisReply *rep;
-
-    cv_error_clear(&err);
-    if (cv_redis_command(ctx->redis, true, &rep, &err, "EVAL %s 1 %s %s", script, key,
-                         token) == CV_OK)
-        freeReplyObject(rep);
-    else
-        cv_log(CV_LOG_WARN, ctx->request_id, "releasing %s: %s (it expires by itself)", key,
-               err.message);
-}
-
-/* Take user_id's lock under a fresh random token (both filled in). */
-static enum cv_status user_lock_take(struct cv_ctx *ctx, const char *user_id,
-                                     char key[BILLING_LOCK_KEY_MAX_BYTES],
-                                     char token[2 * BILLING_LOCK_TOKEN_BYTES + 1],
-                                     struct cv_error *err)
-{
-    unsigned char raw[BILLING_LOCK_TOKEN_BYTES];
-    int n;
-
-    n = snprintf(key, BILLING_LOCK_KEY_MAX_BYTES, "cv:lock:billing:user:%s", user_id);
-    if (n < 0 || (size_t)n >= BILLING_LOCK_KEY_MAX_BYTES)
-        return cv_error_set(err, CV_ERR_INTERNAL, "lock key too long");
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(token, 2 * BILLING_LOCK_TOKEN_BYTES + 1, raw, sizeof(raw));
-    return user_lock(ctx, key, token, err);
-}
-
 /* The user an event is about: by the user id it names, else by customer.
  * *found false (and CV_OK) when there is none. */
 static enum cv_status event_user(struct cv_ctx *ctx, const char *user_id, const char *customer,
@@ -597,11 +522,11 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
                                    const char *user_id, const struct billing_change *chg,
                                    bool *applied, struct cv_error *err)
 {
-    char key[BILLING_LOCK_KEY_MAX_BYTES], token[2 * BILLING_LOCK_TOKEN_BYTES + 1];
     struct user_stripe_state cur, next;
+    struct user_lock lock;
     enum cv_status st;
 
-    st = user_lock_take(ctx, user_id, key, token, err);
+    st = user_lock_take(ctx, user_id, &lock, err);
     if (st != CV_OK)
         return st;
     st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
@@ -622,7 +547,7 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
                "stripe event %s (%s): user %s unchanged (older, duplicate or superseded)",
                ev->id, ev->type, user_id);
     }
-    user_unlock(ctx, key, token);
+    user_lock_release(ctx, &lock);
     if (st == CV_ERR_NOT_FOUND) {          /* erased meanwhile: nothing to do */
         cv_error_clear(err);
         st = CV_OK;
@@ -705,11 +630,11 @@ enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_
 enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv_plan plan,
                                 struct cv_error *err)
 {
-    char key[BILLING_LOCK_KEY_MAX_BYTES], token[2 * BILLING_LOCK_TOKEN_BYTES + 1];
     struct user_stripe_state cur;
+    struct user_lock lock;
     enum cv_status st;
 
-    st = user_lock_take(ctx, user_id, key, token, err);
+    st = user_lock_take(ctx, user_id, &lock, err);
     if (st != CV_OK)
         return st;
     st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
@@ -719,6 +644,6 @@ enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv
         cur.plan = plan;
         st = user_repo_set_stripe_state(ctx, user_id, &cur, err);
     }
-    user_unlock(ctx, key, token);
+    user_lock_release(ctx, &lock);
     return st;
 }

@@ -49,12 +49,8 @@
 #define BILLING_WEBHOOK_BODY_MAX_BYTES (64 * 1024)
 /* A Stripe-hosted URL handed back to the browser (Checkout's are ~150 B). */
 #define BILLING_URL_MAX_BYTES 2048
-/* The per-user lock around a webhook's read-compare-write: held for at most
- * two database calls (CV_MONGO_TIMEOUT_MS each), waited for at most
- * BILLING_USER_LOCK_WAIT_MS (then 503, and Stripe delivers again). */
-#define BILLING_USER_LOCK_TTL_MS 10000L
-#define BILLING_USER_LOCK_WAIT_MS 5000L
-#define BILLING_USER_LOCK_POLL_MS 50L
+/* A webhook's read-compare-write runs under the user's lease (user_lock.h);
+ * not had within USER_LOCK_WAIT_MS: 503, and Stripe delivers again. */
 #define BILLING_PLAN_COUNT 2
 
 /* Where Stripe sends the browser back, under FRONTEND_URL. */

@@ -372,3 +372,27 @@ enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const char *id,
     bson_destroy(&update);
     return st;
 }
+
+enum cv_status user_repo_set_name(struct cv_ctx *ctx, const char *id, const char *name,
+                                  struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
+    int64_t matched = 0;
+    enum cv_status st;
+
+    if (!id_filter(&filter, id)) {
+        bson_destroy(&filter);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    }
+    BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+    BSON_APPEND_UTF8(&set, "name", name);
+    BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
+    bson_append_document_end(&update, &set);
+    st = db_update_one(ctx->mongo, ctx->cfg->mongodb_db, USERS, &filter, &update, &matched, NULL,
+                       err, "set user name");
+    if (st == CV_OK && matched == 0)
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    bson_destroy(&update);
+    bson_destroy(&filter);
+    return st;
+}

@@ -68,6 +68,11 @@ enum cv_status user_repo_find_by_id(struct cv_ctx *ctx, const char *id, struct c
 enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const char *id,
                                            const char *hash, struct cv_error *err) CV_WARN_UNUSED;
 
+/* Set the display name (already normalised). The caller holds the user's
+ * lease (user_lock.h). CV_ERR_NOT_FOUND when the user does not exist. */
+enum cv_status user_repo_set_name(struct cv_ctx *ctx, const char *id, const char *name,
+                                  struct cv_error *err) CV_WARN_UNUSED;
+
 /* Delete the user document. CV_ERR_NOT_FOUND when it was already gone. */
 enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id,
                                 struct cv_error *err) CV_WARN_UNUSED;

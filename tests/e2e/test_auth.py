@@ -46,7 +46,7 @@ def test_register_returns_token_and_public_user(api):
     assert r.status_code == 201, r.text
     body = r.json()
     user = body["user"]
-    assert set(user) == {"id", "email", "name", "plan", "createdAt", "usage"}
+    assert set(user) == {"id", "email", "name", "plan", "createdAt", "usage", "notifications"}
     assert OID.fullmatch(user["id"])
     assert user["email"] == email.lower()
     assert user["name"] == "Zoé"

@@ -1,0 +1,39 @@
+/*
+ * profile.c (src/users) - PATCH /api/auth/me's core (see profile.h).
+ */
+#include "profile.h"
+
+#include <stdio.h>
+
+#include "log.h"
+#include "user_lock.h"
+
+enum cv_status profile_update(struct cv_ctx *ctx, struct cv_user *user,
+                              const struct profile_change *chg, struct user_settings *settings,
+                              struct cv_error *err)
+{
+    struct user_lock lock;
+    enum cv_status st;
+
+    st = user_settings_get(ctx, user->id, settings, err);
+    if (st != CV_OK)
+        return st;
+    if (chg->notify_email != PROFILE_KEEP && settings->notify_email != (chg->notify_email == 1)) {
+        settings->notify_email = chg->notify_email == 1;
+        st = user_settings_put(ctx, user->id, settings, err);
+        if (st != CV_OK)
+            return st;
+        cv_log(CV_LOG_INFO, ctx->request_id, "user %s e-mail notifications %s", user->id,
+               settings->notify_email ? "on" : "off");
+    }
+    if (chg->name == NULL)
+        return CV_OK;
+    st = user_lock_take(ctx, user->id, &lock, err);
+    if (st != CV_OK)
+        return st;
+    st = user_repo_set_name(ctx, user->id, chg->name, err);
+    user_lock_release(ctx, &lock);
+    if (st == CV_OK)
+        (void)snprintf(user->name, sizeof(user->name), "%s", chg->name);
+    return st;
+}
