@@ -1,7 +1,8 @@
 /*
  * handlers.h (fcgi/) - the request handlers, one group per file
  * (handle_ops.c: health, readiness, metrics; handle_auth.c: accounts;
- * handle_upload.c and handle_analyses.c: CV analyses; handle_billing.c:
+ * handle_upload.c and handle_analyses.c: CV analyses; handle_events.c: live
+ * events; handle_billing.c:
  * plans, Stripe checkout, portal and webhook).
  * Each follows app_handler_fn.
  */
@@ -41,6 +42,13 @@ enum cv_status handle_delete_analysis(struct app_thread *t, struct http_request 
 enum cv_status handle_retry_analysis(struct app_thread *t, struct http_request *req,
                                      struct http_response *resp, struct cv_error *err);
 enum cv_status handle_analysis_file(struct app_thread *t, struct http_request *req,
+                                    struct http_response *resp, struct cv_error *err);
+
+enum cv_status handle_analysis_events(struct app_thread *t, struct http_request *req,
+                                      struct http_response *resp, struct cv_error *err);
+enum cv_status handle_user_events(struct app_thread *t, struct http_request *req,
+                                  struct http_response *resp, struct cv_error *err);
+enum cv_status handle_events_ticket(struct app_thread *t, struct http_request *req,
                                     struct http_response *resp, struct cv_error *err);
 
 enum cv_status handle_billing_plans(struct app_thread *t, struct http_request *req,

@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "analysis.h"
+#include "analysis_events.h"
 #include "analysis_repo.h"
 #include "analysis_result.h"
 #include "extract.h"
@@ -255,6 +256,7 @@ static enum job_outcome job_leased(struct job_slot *slot, const struct queue_job
         analysis_free(&a);
         return JOB_INTERRUPTED;
     }
+    analysis_events_publish_id(ctx, a.id);
     memset(&text, 0, sizeof(text));
     memset(&answer, 0, sizeof(answer));
     (void)snprintf(path, sizeof(path), "%s/%s.%s", slot->tmp_dir, a.id, slot->consumer);

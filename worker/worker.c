@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis_events.h"
 #include "analysis_service.h"
 #include "cv_limits.h"
 #include "db.h"
@@ -148,6 +149,8 @@ static void worker_handle(struct job_slot *slot, const struct queue_job *job)
         sleep_ms(CV_WORKER_POLL_MS);
         return;
     }
+    if (outcome == JOB_COMPLETED || outcome == JOB_FAILED || outcome == JOB_RETRIED)
+        analysis_events_publish_id(&slot->ctx, job->analysis_id);
     if (outcome == JOB_COMPLETED || outcome == JOB_FAILED || outcome == JOB_DROPPED)
         notifier_schedule(&slot->ctx, job->analysis_id);   /* before the ack: a crash redelivers */
     cv_error_clear(&err);

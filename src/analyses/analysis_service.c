@@ -9,6 +9,7 @@
  */
 #include "analysis_service.h"
 
+#include "analysis_events.h"
 #include "analysis_repo.h"
 #include "log.h"
 #include "queue.h"
@@ -77,6 +78,7 @@ enum cv_status analysis_accept_upload(struct cv_ctx *ctx, const struct cv_user *
         undo_quota(ctx, &use);
         return st;
     }
+    analysis_events_publish(ctx, a);   /* before the job exists: events stay in order */
     st = cv_queue_enqueue(ctx->redis, a->id, ctx->request_id, err);
     if (st != CV_OK) {
         undo_record(ctx, a->id, a->user_id);
@@ -110,6 +112,7 @@ enum cv_status analysis_retry(struct cv_ctx *ctx, const char *id, const char *us
 
     if (st != CV_OK)
         return st;
+    analysis_events_publish_id(ctx, id);
     return enqueue_existing(ctx, id, err);
 }
 

@@ -524,6 +524,7 @@ static void config_load_all(struct config_loader *ld)
     read_file_size(ld);
     read_storage(ld);
     read_smtp(ld);
+    read_url(ld, "EVENTS_PUBLISH_URL", NULL, false, &cfg->events_publish_url);
     read_int(ld, "WORKER_CONCURRENCY", 1, 64, 2, &cfg->worker_concurrency);
     read_int(ld, "MAX_ATTEMPTS", 1, 20, 3, &cfg->max_attempts);
     read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 300, &cfg->job_visibility_timeout_s);
@@ -581,7 +582,7 @@ void cv_config_free(struct cv_config *cfg)
         &cfg->stripe_api_base, &cfg->frontend_url, &cfg->upload_dir, &cfg->s3_bucket,
         &cfg->s3_region, &cfg->s3_endpoint, &cfg->s3_access_key_id,
         &cfg->s3_secret_access_key, &cfg->api_listen, &cfg->smtp_url, &cfg->smtp_from,
-        &cfg->smtp_user, &cfg->smtp_password,
+        &cfg->smtp_user, &cfg->smtp_password, &cfg->events_publish_url,
     };
     size_t i;
 

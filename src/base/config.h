@@ -76,6 +76,8 @@ struct cv_config {
     char *s3_secret_access_key;
     bool s3_force_path_style;
 
+    char *events_publish_url;   /* nchan's publisher location; NULL: no live events */
+
     char *smtp_url;             /* smtp:// or smtps://host[:port]; NULL: no e-mail */
     char *smtp_from;            /* the sender address */
     char *smtp_user;            /* NULL: no AUTH */
