@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 
@@ -93,14 +94,6 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
     return st;
 }
 
-static double elapsed_s(const struct timespec *start)
-{
-    struct timespec now;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
-}
-
 /* OPTIONS on a known path: the methods, and for the frontend's origin the
  * CORS grant. Other origins get no Access-Control-Allow-* headers, so the
  * browser refuses the cross-origin call. */
@@ -171,13 +164,13 @@ void app_handle(struct app_thread *t, FCGX_Request *fcgx)
     double seconds;
     struct cv_log_access access;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    cv_clock_now(&start);
     app_tables_init();
     http_request_init(&req, fcgx);
     http_response_init(&resp);
     app_route_and_run(t, &req, &resp, &metric_route);
     http_send(&req, &resp, t->cfg);
-    seconds = elapsed_s(&start);
+    seconds = cv_ts_elapsed_s(&start);
     cv_metrics_observe(t->metrics, metric_route, resp.status, seconds);
     access = (struct cv_log_access){
         .request_id = req.request_id,

@@ -22,6 +22,7 @@
 #include <fcgiapp.h>
 
 #include "app.h"
+#include "clock.h"
 #include "db.h"
 #include "cv_limits.h"
 #include "listen.h"
@@ -166,21 +167,6 @@ struct pool_child {
     struct timespec respawn_at; /* when an empty slot may be refilled */
 };
 
-static long ms_between(const struct timespec *a, const struct timespec *b)
-{
-    return (b->tv_sec - a->tv_sec) * 1000L + (b->tv_nsec - a->tv_nsec) / 1000000L;
-}
-
-static void ts_add_ms(struct timespec *t, long ms)
-{
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
 static void master_spawn(struct pool_child *c, unsigned slot, const struct cv_config *cfg,
                          int listen_fd, struct cv_metrics *metrics)
 {
@@ -188,14 +174,14 @@ static void master_spawn(struct pool_child *c, unsigned slot, const struct cv_co
 
     if (pid < 0) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, strerror(errno), "fork failed; will retry");
-        clock_gettime(CLOCK_MONOTONIC, &c->respawn_at);
-        ts_add_ms(&c->respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
+        cv_clock_now(&c->respawn_at);
+        cv_ts_add_ms(&c->respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
         return;
     }
     if (pid == 0)
         _exit(child_run(cfg, listen_fd, metrics, slot));
     c->pid = pid;
-    clock_gettime(CLOCK_MONOTONIC, &c->started);
+    cv_clock_now(&c->started);
 }
 
 /* Reap every exited child; schedule replacements unless stopping. */
@@ -206,7 +192,7 @@ static size_t master_reap(struct pool_child *children, size_t n, int stopping)
     int status;
     pid_t pid;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    cv_clock_now(&now);
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         for (i = 0; i < n; i++) {
             if (children[i].pid != pid)
@@ -217,8 +203,8 @@ static size_t master_reap(struct pool_child *children, size_t n, int stopping)
                 cv_log(CV_LOG_ERROR, NULL, "responder %zu (pid %ld) died (%s %d); replacing it",
                        i, (long)pid, WIFSIGNALED(status) ? "signal" : "exit",
                        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-                if (ms_between(&children[i].started, &now) < CV_POOL_CHILD_MIN_LIFE_MS)
-                    ts_add_ms(&children[i].respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
+                if (cv_ts_diff_ms(&children[i].started, &now) < CV_POOL_CHILD_MIN_LIFE_MS)
+                    cv_ts_add_ms(&children[i].respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
             }
         }
     }
@@ -254,16 +240,16 @@ int cv_pool_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *m
     cv_log(CV_LOG_INFO, NULL, "cv-api master starting %zu responders of %d threads", n,
            cfg->api_threads);
     for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
+        cv_clock_now(&now);
         for (i = 0; i < n && !stopping; i++) {
-            if (children[i].pid == 0 && ms_between(&children[i].respawn_at, &now) >= 0)
+            if (children[i].pid == 0 && cv_ts_diff_ms(&children[i].respawn_at, &now) >= 0)
                 master_spawn(&children[i], (unsigned)i, cfg, listen_fd, metrics);
         }
         sig = sigtimedwait(&set, NULL, &wait);
         if ((sig == SIGTERM || sig == SIGINT) && !stopping) {
             stopping = 1;
-            clock_gettime(CLOCK_MONOTONIC, &deadline);
-            ts_add_ms(&deadline, CV_POOL_STOP_GRACE_MS);
+            cv_clock_now(&deadline);
+            cv_ts_add_ms(&deadline, CV_POOL_STOP_GRACE_MS);
             cv_log(CV_LOG_INFO, NULL, "stopping: finishing requests in flight");
             for (i = 0; i < n; i++) {
                 if (children[i].pid != 0)
@@ -275,8 +261,8 @@ int cv_pool_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *m
         alive = master_reap(children, n, stopping);
         if (stopping && alive == 0)
             break;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (stopping && ms_between(&deadline, &now) > 0) {
+        cv_clock_now(&now);
+        if (stopping && cv_ts_diff_ms(&deadline, &now) > 0) {
             cv_log(CV_LOG_WARN, NULL, "grace period over: killing %zu responders", alive);
             for (i = 0; i < n; i++) {
                 if (children[i].pid != 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analysis_service.h"
+#include "clock.h"
 #include "cv_limits.h"
 #include "db.h"
 #include "job.h"
@@ -118,33 +119,25 @@ static void heartbeat_stop(struct heartbeat *hb)
     pthread_mutex_destroy(&hb->mu);
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    nanosleep(&ts, NULL);
-}
-
 /* Run one job and settle it with the stream. */
 static void worker_handle(struct job_slot *slot, const struct queue_job *job)
 {
-    struct timespec t0, t1;
+    struct timespec t0;
     struct heartbeat hb;
     struct cv_error err;
     enum job_outcome outcome;
     double seconds;
 
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cv_clock_now(&t0);
     heartbeat_start(&hb, slot->ctx.cfg, job, slot->consumer);
     outcome = job_run(slot, job);
     heartbeat_stop(&hb);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    seconds = cv_ts_elapsed_s(&t0);
     if (outcome == JOB_BUSY || outcome == JOB_INTERRUPTED) {
         /* Left pending: another worker, or this one later, takes it over. */
         cv_log(CV_LOG_INFO, slot->ctx.request_id, "job %s for analysis %s left pending (%s)",
                job->entry_id, job->analysis_id, job_outcome_name(outcome));
-        sleep_ms(CV_WORKER_POLL_MS);
+        cv_nap_ms(CV_WORKER_POLL_MS);
         return;
     }
     cv_error_clear(&err);
@@ -178,8 +171,8 @@ static void *worker_thread_main(void *arg)
 
         cv_error_clear(&err);
         slot.ctx.request_id = NULL;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - last_reclaim.tv_sec) * 1000 >= WORKER_RECLAIM_EVERY_MS) {
+        cv_clock_now(&now);
+        if (cv_ts_diff_ms(&last_reclaim, &now) >= WORKER_RECLAIM_EVERY_MS) {
             last_reclaim = now;
             if (cv_queue_claim_stale(&redis, slot.consumer, sh->cfg->job_visibility_timeout_s * 1000,
                                      &job, &got, &err) == CV_OK && got)
@@ -188,7 +181,7 @@ static void *worker_thread_main(void *arg)
         }
         if (!got && cv_queue_read(&redis, slot.consumer, CV_WORKER_POLL_MS, &job, &got, &err) !=
                         CV_OK) {
-            sleep_ms(CV_WORKER_POLL_MS);   /* Redis is down: the main thread reports it */
+            cv_nap_ms(CV_WORKER_POLL_MS);   /* Redis is down: the main thread reports it */
             continue;
         }
         if (got)
@@ -277,7 +270,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
     }
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
     while (!*stop && started > 0) {
-        sleep_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
+        cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
         if (tick % 5 == 0 || !deps_ok)
             deps_ok = worker_check_deps(&ctx, deps_ok);

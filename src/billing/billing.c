@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "log.h"
 #include "stripe_client.h"
 #include "stripe_form.h"
@@ -496,14 +497,6 @@ static bool event_change(const struct billing_event *ev, struct billing_change *
 
 /* ---- Webhook: applying it -------------------------------------------------- */
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
 /* SET key token NX PX ttl, polled for at most BILLING_USER_LOCK_WAIT_MS. */
 static enum cv_status user_lock(struct cv_ctx *ctx, const char *key, const char *token,
                                 struct cv_error *err)
@@ -515,7 +508,7 @@ static enum cv_status user_lock(struct cv_ctx *ctx, const char *key, const char 
 
     for (polls = 0; polls <= BILLING_USER_LOCK_WAIT_MS / BILLING_USER_LOCK_POLL_MS; polls++) {
         if (polls > 0)
-            pause_ms(BILLING_USER_LOCK_POLL_MS);
+            cv_sleep_ms(BILLING_USER_LOCK_POLL_MS);
         st = cv_redis_command(ctx->redis, false, &rep, err, "SET %s %s NX PX %ld", key, token,
                               BILLING_USER_LOCK_TTL_MS);
         if (st != CV_OK)
