@@ -203,7 +203,7 @@ static bool worker_check_deps(struct cv_ctx *ctx, bool was_ok)
          cv_queue_ensure_group(ctx->redis, &err) == CV_OK;
     if (ok && !was_ok)
         cv_log(CV_LOG_INFO, NULL, "connected to MongoDB and Redis; waiting for jobs on %s",
-               CV_QUEUE_STREAM);
+               CV_KEY_JOBS);
     else if (!ok && was_ok)
         cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "a dependency is unavailable");
     return ok;
