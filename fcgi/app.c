@@ -93,6 +93,16 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
         (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user->id);
     return st;
 }
+enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
+                                     struct cv_user *user, struct token_claims *claims,
+                                     json_object **body, struct cv_error *err)
+{
+    enum cv_status st = app_authenticate(t, req, user, claims, err);
+
+    *body = NULL;
+    return st != CV_OK ? st : http_read_json_object(req, body, err);
+}
+
 
 /* OPTIONS on a known path: the methods, and for the frontend's origin the
  * CORS grant. Other origins get no Access-Control-Allow-* headers, so the
