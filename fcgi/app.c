@@ -69,8 +69,7 @@ const struct cv_metrics_route *app_metric_routes(size_t *n)
 
 struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req)
 {
-    struct cv_ctx ctx = { t->cfg, t->mongo, &t->redis, req->request_id };
-    return ctx;
+    return (struct cv_ctx){ t->cfg, t->conns.mongo, &t->conns.redis, req->request_id };
 }
 
 enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
@@ -93,6 +92,7 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
         (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user->id);
     return st;
 }
+
 enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
                                      struct cv_user *user, struct token_claims *claims,
                                      json_object **body, struct cv_error *err)
@@ -102,7 +102,6 @@ enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *
     *body = NULL;
     return st != CV_OK ? st : http_read_json_object(req, body, err);
 }
-
 
 /* OPTIONS on a known path: the methods, and for the frontend's origin the
  * CORS grant. Other origins get no Access-Control-Allow-* headers, so the

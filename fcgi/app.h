@@ -11,22 +11,20 @@
 #define CV_FCGI_APP_H
 
 #include <fcgiapp.h>
-#include <mongoc/mongoc.h>
 
 #include "config.h"
 #include "ctx.h"
 #include "cv_status.h"
 #include "http.h"
 #include "metrics.h"
-#include "redis_conn.h"
+#include "runtime.h"
 #include "token.h"
 #include "user_repo.h"
 
 struct app_thread {
     const struct cv_config *cfg;
     struct cv_metrics *metrics;
-    mongoc_client_t *mongo;      /* popped from the process pool for this thread */
-    struct cv_redis redis;
+    struct cv_thread_conns conns;   /* this thread's MongoDB client and Redis connection */
     unsigned index;
 };
 

@@ -23,11 +23,11 @@
 
 #include "app.h"
 #include "clock.h"
-#include "db.h"
 #include "cv_limits.h"
 #include "listen.h"
 #include "log.h"
 #include "password.h"
+#include "runtime.h"
 
 /* ---- child: threads accepting requests ---- */
 
@@ -42,7 +42,7 @@ static void child_on_signal(int sig)
 struct child_shared {
     const struct cv_config *cfg;
     struct cv_metrics *metrics;
-    mongoc_client_pool_t *mongo_pool;
+    struct cv_runtime rt;
     int listen_fd;
 };
 
@@ -63,8 +63,7 @@ static void *child_thread_main(void *arg)
     t.cfg = sh->cfg;
     t.metrics = sh->metrics;
     t.index = ct->index;
-    t.mongo = mongoc_client_pool_pop(sh->mongo_pool);
-    cv_redis_init(&t.redis, sh->cfg);
+    cv_runtime_thread_open(&sh->rt, &t.conns);
     if (FCGX_InitRequest(&req, sh->listen_fd, 0) != 0) {
         cv_log(CV_LOG_ERROR, NULL, "thread %u: FCGX_InitRequest failed", ct->index);
         goto done;
@@ -84,9 +83,7 @@ static void *child_thread_main(void *arg)
     }
     FCGX_Free(&req, 1);
 done:
-    cv_redis_close(&t.redis);
-    if (t.mongo != NULL)
-        mongoc_client_pool_push(sh->mongo_pool, t.mongo);
+    cv_runtime_thread_close(&sh->rt, &t.conns);
     return NULL;
 }
 
@@ -119,7 +116,6 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     (void)sigaction(SIGPIPE, &sa, NULL);
     (void)sigaction(SIGHUP, &sa, NULL);
 
-    cv_db_global_init();
     cv_error_clear(&err);
     if (password_global_init(&err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "child %u: libsodium", slot);
@@ -128,15 +124,13 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     shared.cfg = cfg;
     shared.metrics = metrics;
     shared.listen_fd = listen_fd;
-    shared.mongo_pool = cv_db_pool_create(cfg, &err);
-    if (shared.mongo_pool == NULL) {
+    if (cv_runtime_open(&shared.rt, cfg, (unsigned)cfg->api_threads, &err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "child %u: MongoDB pool", slot);
         return 1;
     }
-    (void)mongoc_client_pool_max_size(shared.mongo_pool, (uint32_t)cfg->api_threads);
     threads = calloc((size_t)cfg->api_threads, sizeof(*threads));
     if (threads == NULL) {
-        mongoc_client_pool_destroy(shared.mongo_pool);
+        cv_runtime_close(&shared.rt);
         return 1;
     }
     for (i = 0; i < cfg->api_threads; i++) {
@@ -153,8 +147,7 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);
     free(threads);
-    mongoc_client_pool_destroy(shared.mongo_pool);
-    cv_db_global_cleanup();
+    cv_runtime_close(&shared.rt);
     cv_log(CV_LOG_INFO, NULL, "responder %u stopped", slot);
     return child_stop && started == cfg->api_threads ? 0 : 1;
 }

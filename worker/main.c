@@ -16,7 +16,6 @@
 #include <sodium.h>
 
 #include "config.h"
-#include "db.h"
 #include "log.h"
 #include "version.h"
 #include "worker.h"
@@ -84,11 +83,9 @@ int main(int argc, char **argv)
         cv_config_free(&cfg);
         return 1;
     }
-    cv_db_global_init();
     cv_log(CV_LOG_INFO, NULL, "cv-worker %s starting (APP_ENV=%s, analyzer %s)", CV_VERSION,
            cv_app_env_name(cfg.app_env), cfg.openai_api_key != NULL ? "openai" : "heuristic");
     rc = worker_run(&cfg, &worker_stop);
-    cv_db_global_cleanup();
     curl_global_cleanup();
     cv_config_free(&cfg);
     return rc;

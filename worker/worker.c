@@ -19,6 +19,7 @@
 #include "job.h"
 #include "log.h"
 #include "queue.h"
+#include "runtime.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
 
@@ -27,7 +28,7 @@
 
 struct worker_shared {
     const struct cv_config *cfg;
-    mongoc_client_pool_t *pool;
+    struct cv_runtime rt;
     volatile sig_atomic_t *stop;
     char host[64];
     char tmp_dir[PATH_MAX];
@@ -152,15 +153,13 @@ static void *worker_thread_main(void *arg)
 {
     struct worker_thread *wt = arg;
     struct worker_shared *sh = wt->shared;
-    struct cv_redis redis;
+    struct cv_thread_conns conns;
     struct job_slot slot;
     struct timespec last_reclaim = { 0, 0 }, now;
 
     memset(&slot, 0, sizeof(slot));
-    cv_redis_init(&redis, sh->cfg);
-    slot.ctx.cfg = sh->cfg;
-    slot.ctx.redis = &redis;
-    slot.ctx.mongo = mongoc_client_pool_pop(sh->pool);
+    cv_runtime_thread_open(&sh->rt, &conns);
+    slot.ctx = cv_runtime_ctx(&sh->rt, &conns, NULL);
     (void)snprintf(slot.consumer, sizeof(slot.consumer), "%s-%ld-%u", sh->host, (long)getpid(),
                    wt->index);
     (void)snprintf(slot.tmp_dir, sizeof(slot.tmp_dir), "%s", sh->tmp_dir);
@@ -174,21 +173,21 @@ static void *worker_thread_main(void *arg)
         cv_clock_now(&now);
         if (cv_ts_diff_ms(&last_reclaim, &now) >= WORKER_RECLAIM_EVERY_MS) {
             last_reclaim = now;
-            if (cv_queue_claim_stale(&redis, slot.consumer, sh->cfg->job_visibility_timeout_s * 1000,
-                                     &job, &got, &err) == CV_OK && got)
+            if (cv_queue_claim_stale(&conns.redis, slot.consumer,
+                                     sh->cfg->job_visibility_timeout_s * 1000, &job, &got,
+                                     &err) == CV_OK && got)
                 cv_log(CV_LOG_WARN, job.request_id[0] ? job.request_id : NULL,
                        "took over job %s of a worker that stopped answering", job.entry_id);
         }
-        if (!got && cv_queue_read(&redis, slot.consumer, CV_WORKER_POLL_MS, &job, &got, &err) !=
-                        CV_OK) {
+        if (!got && cv_queue_read(&conns.redis, slot.consumer, CV_WORKER_POLL_MS, &job, &got,
+                                  &err) != CV_OK) {
             cv_nap_ms(CV_WORKER_POLL_MS);   /* Redis is down: the main thread reports it */
             continue;
         }
         if (got)
             worker_handle(&slot, &job);
     }
-    cv_redis_close(&redis);
-    mongoc_client_pool_push(sh->pool, slot.ctx.mongo);
+    cv_runtime_thread_close(&sh->rt, &conns);
     return NULL;
 }
 
@@ -233,7 +232,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
 {
     struct worker_shared shared;
     struct worker_thread *threads;
-    struct cv_redis redis;
+    struct cv_thread_conns conns;
     struct cv_ctx ctx;
     struct cv_error err;
     bool deps_ok = true;   /* so that a first failure is logged */
@@ -251,14 +250,13 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
         (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s", t ? t : "/tmp");
     }
     cv_error_clear(&err);
-    shared.pool = cv_db_pool_create(cfg, &err);
-    if (shared.pool == NULL) {
+    /* The job threads and this one, which checks dependencies. */
+    if (cv_runtime_open(&shared.rt, cfg, (unsigned)cfg->worker_concurrency + 1, &err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "MongoDB pool");
         return 1;
     }
-    (void)mongoc_client_pool_max_size(shared.pool, (uint32_t)cfg->worker_concurrency + 1);
-    cv_redis_init(&redis, cfg);
-    ctx = (struct cv_ctx){ cfg, mongoc_client_pool_pop(shared.pool), &redis, NULL };
+    cv_runtime_thread_open(&shared.rt, &conns);
+    ctx = cv_runtime_ctx(&shared.rt, &conns, NULL);
     deps_ok = worker_check_deps(&ctx, false);
     threads = calloc((size_t)cfg->worker_concurrency, sizeof(*threads));
     for (i = 0; threads != NULL && i < cfg->worker_concurrency; i++) {
@@ -281,8 +279,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);
     free(threads);
-    cv_redis_close(&redis);
-    mongoc_client_pool_push(shared.pool, ctx.mongo);
-    mongoc_client_pool_destroy(shared.pool);
+    cv_runtime_thread_close(&shared.rt, &conns);
+    cv_runtime_close(&shared.rt);
     return started > 0 ? 0 : 1;
 }
