@@ -22,8 +22,6 @@
 #include "utf8.h"
 
 #define UPLOAD_READ_CHUNK_BYTES (16 * 1024)
-/* Room beyond the file for the other parts, headers and delimiters. */
-#define UPLOAD_OVERHEAD_MAX_BYTES (1024 * 1024)
 /* The client's raw file name is kept up to this many bytes. */
 #define UPLOAD_RAW_NAME_MAX_BYTES 1024
 
@@ -170,7 +168,7 @@ static enum cv_status upload_read(struct http_request *req, struct upload *u,
     struct multipart_boundary boundary;
     struct multipart_parser *p;
     char chunk[UPLOAD_READ_CHUNK_BYTES];
-    uint64_t total = 0, cap = (uint64_t)u->cfg->max_file_size + UPLOAD_OVERHEAD_MAX_BYTES;
+    uint64_t total = 0, cap = (uint64_t)cv_config_upload_body_max(u->cfg);
     struct cv_str ct = { req->content_type ? req->content_type : "",
                          req->content_type ? strlen(req->content_type) : 0 };
     enum cv_status st;
