@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -31,12 +33,16 @@
 
 /* ---- child: threads accepting requests ---- */
 
-static volatile sig_atomic_t child_stop;
+/* Set by the signal handler, read by every responder thread: an atomic,
+ * which is both async-signal-safe (lock-free) and ordered across threads,
+ * unlike volatile sig_atomic_t, which is only the former. */
+static atomic_bool child_stop;
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "a stop flag must be lock-free to be set from a signal");
 
 static void child_on_signal(int sig)
 {
     (void)sig;
-    child_stop = 1;
+    atomic_store(&child_stop, true);
 }
 
 struct child_shared {
@@ -68,7 +74,7 @@ static void *child_thread_main(void *arg)
         cv_log(CV_LOG_ERROR, NULL, "thread %u: FCGX_InitRequest failed", ct->index);
         goto done;
     }
-    while (!child_stop) {
+    while (!atomic_load(&child_stop)) {
         int rc = FCGX_Accept_r(&req);
 
         if (rc < 0) {
@@ -138,7 +144,7 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
         threads[i].shared = &shared;
         if (pthread_create(&threads[i].tid, NULL, child_thread_main, &threads[i]) != 0) {
             cv_log(CV_LOG_ERROR, NULL, "child %u: pthread_create failed", slot);
-            child_stop = 1;
+            atomic_store(&child_stop, true);
             break;
         }
         started++;
@@ -149,7 +155,7 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     free(threads);
     cv_runtime_close(&shared.rt);
     cv_log(CV_LOG_INFO, NULL, "responder %u stopped", slot);
-    return child_stop && started == cfg->api_threads ? 0 : 1;
+    return atomic_load(&child_stop) && started == cfg->api_threads ? 0 : 1;
 }
 
 /* ---- master: fork, watch, replace, stop ---- */

@@ -8,6 +8,7 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,12 +23,14 @@
 
 extern char **environ;
 
-static volatile sig_atomic_t worker_stop;
+/* Set by the signal handler, read by every job thread (worker.h). */
+static atomic_bool worker_stop;
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "a stop flag must be lock-free to be set from a signal");
 
 static void worker_on_signal(int sig)
 {
     (void)sig;
-    worker_stop = 1;
+    atomic_store(&worker_stop, true);
 }
 
 int main(int argc, char **argv)

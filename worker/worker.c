@@ -29,7 +29,7 @@
 struct worker_shared {
     const struct cv_config *cfg;
     struct cv_runtime rt;
-    volatile sig_atomic_t *stop;
+    atomic_bool *stop;
     char host[64];
     char tmp_dir[PATH_MAX];
 };
@@ -163,7 +163,7 @@ static void *worker_thread_main(void *arg)
     (void)snprintf(slot.consumer, sizeof(slot.consumer), "%s-%ld-%u", sh->host, (long)getpid(),
                    wt->index);
     (void)snprintf(slot.tmp_dir, sizeof(slot.tmp_dir), "%s", sh->tmp_dir);
-    while (!*sh->stop) {
+    while (!atomic_load(sh->stop)) {
         struct queue_job job;
         struct cv_error err;
         bool got = false;
@@ -228,7 +228,7 @@ static void worker_housekeeping(struct cv_ctx *ctx, unsigned tick)
         cv_log(CV_LOG_INFO, NULL, "sweep queued %zu stranded analyses", n);
 }
 
-int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
+int worker_run(const struct cv_config *cfg, atomic_bool *stop)
 {
     struct worker_shared shared;
     struct worker_thread *threads;
@@ -267,7 +267,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
         started++;
     }
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
-    while (!*stop && started > 0) {
+    while (!atomic_load(stop) && started > 0) {
         cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
         if (tick % 5 == 0 || !deps_ok)
