@@ -13,7 +13,9 @@
 #include <curl/curl.h>
 
 #include "analysis_repo.h"
+#include "clock.h"
 #include "log.h"
+#include "redis_keys.h"
 #include "timefmt.h"
 #include "user_repo.h"
 #include "user_settings_repo.h"
@@ -28,7 +30,7 @@ void notifier_schedule(struct cv_ctx *ctx, const char *analysis_id)
     if (ctx->cfg->smtp_url == NULL)
         return;
     cv_error_clear(&err);
-    if (cv_redis_command(ctx->redis, true, &rep, &err, "ZADD %s NX %lld %s", NOTIFY_DUE_KEY,
+    if (cv_redis_command(ctx->redis, true, &rep, &err, "ZADD %s NX %lld %s", CV_KEY_NOTIFY_DUE,
                          (long long)cv_time_now_ms(), analysis_id) != CV_OK) {
         cv_log_error_detail(CV_LOG_WARN, ctx->request_id, err.message,
                             "e-mail of analysis %s not scheduled", analysis_id);
@@ -232,11 +234,11 @@ static bool send_failed(struct cv_ctx *ctx, const char *id, long long attempts,
         delay = NOTIFY_BACKOFF_MAX_MS;
     cv_log(CV_LOG_WARN, NULL, "e-mail of analysis %s failed (attempt %lld): %s; retry in %ld ms",
            id, attempts, why, delay);
-    if (cv_redis_command(ctx->redis, true, &rep, &err, "DEL %s%s", NOTIFY_SENT_PREFIX, id) ==
+    if (cv_redis_command(ctx->redis, true, &rep, &err, "DEL %s%s", CV_KEY_NOTIFY_SENT_PREFIX, id) ==
         CV_OK)
         freeReplyObject(rep);
     if (err.status == CV_OK &&
-        cv_redis_command(ctx->redis, true, &rep, &err, "ZADD %s %lld %s", NOTIFY_DUE_KEY,
+        cv_redis_command(ctx->redis, true, &rep, &err, "ZADD %s %lld %s", CV_KEY_NOTIFY_DUE,
                          (long long)(cv_time_now_ms() + delay), id) == CV_OK)
         freeReplyObject(rep);
     if (err.status == CV_OK)
@@ -303,24 +305,24 @@ static enum cv_status take_one(struct cv_ctx *ctx, const char *id, struct cv_err
     redisReply *rep;
     enum cv_status st;
 
-    st = cv_redis_command(ctx->redis, false, &rep, err, "ZREM %s %s", NOTIFY_DUE_KEY, id);
+    st = cv_redis_command(ctx->redis, false, &rep, err, "ZREM %s %s", CV_KEY_NOTIFY_DUE, id);
     if (st != CV_OK)
         return st;
     if (reply_int(rep) != 1)
         return CV_OK;   /* another notifier took it */
     st = cv_redis_command(ctx->redis, false, &rep, err, "SET %s%s 1 NX EX %ld",
-                          NOTIFY_SENT_PREFIX, id, NOTIFY_SENT_TTL_S);
+                          CV_KEY_NOTIFY_SENT_PREFIX, id, NOTIFY_SENT_TTL_S);
     if (st != CV_OK)
         return st;
     if (reply_int(rep) != 1)
         return CV_OK;   /* claimed before: sent, or lost to a crash; never twice */
-    st = cv_redis_command(ctx->redis, false, &rep, err, "HINCRBY %s %s 1", NOTIFY_ATTEMPTS_KEY,
+    st = cv_redis_command(ctx->redis, false, &rep, err, "HINCRBY %s %s 1", CV_KEY_NOTIFY_ATTEMPTS,
                           id);
     if (st != CV_OK)
         return st;
     attempts = reply_int(rep);
     if (!notify_one(ctx, id, attempts) &&
-        cv_redis_command(ctx->redis, true, &rep, err, "HDEL %s %s", NOTIFY_ATTEMPTS_KEY, id) ==
+        cv_redis_command(ctx->redis, true, &rep, err, "HDEL %s %s", CV_KEY_NOTIFY_ATTEMPTS, id) ==
             CV_OK)
         freeReplyObject(rep);
     return CV_OK;
@@ -334,7 +336,7 @@ enum cv_status notifier_round(struct cv_ctx *ctx, struct cv_error *err)
     size_t n = 0, i;
 
     st = cv_redis_command(ctx->redis, true, &rep, err, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
-                          NOTIFY_DUE_KEY, (long long)cv_time_now_ms(), NOTIFY_BATCH);
+                          CV_KEY_NOTIFY_DUE, (long long)cv_time_now_ms(), NOTIFY_BATCH);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_ARRAY)
@@ -352,44 +354,41 @@ enum cv_status notifier_round(struct cv_ctx *ctx, struct cv_error *err)
 
 struct notifier_thread {
     pthread_t tid;
-    const struct cv_config *cfg;
-    mongoc_client_pool_t *pool;
-    volatile sig_atomic_t *stop;
+    struct cv_runtime *rt;
+    atomic_bool *stop;
 };
 
 static void *notifier_main(void *arg)
 {
     struct notifier_thread *n = arg;
-    struct cv_redis redis;
+    struct cv_thread_conns conns;
     struct cv_ctx ctx;
 
-    cv_redis_init(&redis, n->cfg);
-    ctx = (struct cv_ctx){ n->cfg, mongoc_client_pool_pop(n->pool), &redis, NULL };
-    while (!*n->stop) {
-        struct timespec ts = { NOTIFY_POLL_MS / 1000, (NOTIFY_POLL_MS % 1000) * 1000000L };
+    cv_runtime_thread_open(n->rt, &conns);
+    ctx = cv_runtime_ctx(n->rt, &conns, NULL);
+    while (!atomic_load(n->stop)) {
         struct cv_error err;
 
         cv_error_clear(&err);
         if (notifier_round(&ctx, &err) != CV_OK)
             cv_log_error_detail(CV_LOG_DEBUG, NULL, err.message, "notifier round");
-        nanosleep(&ts, NULL);   /* a signal cuts it short */
+        cv_nap_ms(NOTIFY_POLL_MS);   /* a signal cuts it short */
     }
-    cv_redis_close(&redis);
-    mongoc_client_pool_push(n->pool, ctx.mongo);
+    cv_runtime_thread_close(n->rt, &conns);
     return NULL;
 }
 
-struct notifier_thread *notifier_start(const struct cv_config *cfg, mongoc_client_pool_t *pool,
-                                       volatile sig_atomic_t *stop)
+struct notifier_thread *notifier_start(struct cv_runtime *rt, atomic_bool *stop)
 {
     struct notifier_thread *n;
 
-    if (cfg->smtp_url == NULL)
+    if (rt->cfg->smtp_url == NULL)
         return NULL;
     n = calloc(1, sizeof(*n));
     if (n == NULL)
         return NULL;
-    *n = (struct notifier_thread){ 0, cfg, pool, stop };
+    n->rt = rt;
+    n->stop = stop;
     if (pthread_create(&n->tid, NULL, notifier_main, n) != 0) {
         free(n);
         return NULL;

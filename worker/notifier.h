@@ -16,7 +16,7 @@
 #ifndef CV_NOTIFIER_H
 #define CV_NOTIFIER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #include "analysis.h"
@@ -24,11 +24,9 @@
 #include "config.h"
 #include "ctx.h"
 #include "redis_conn.h"
+#include "runtime.h"
 
-#define NOTIFY_DUE_KEY "cv:notify:due"              /* sorted set: due ms -> analysis id */
-#define NOTIFY_ATTEMPTS_KEY "cv:notify:attempts"    /* hash: analysis id -> sends tried */
-#define NOTIFY_SENT_PREFIX "cv:notify:sent:"        /* + id: the claim, kept a month */
-#define NOTIFY_SENT_TTL_S (30L * 86400)
+#define NOTIFY_SENT_TTL_S (30L * 86400)                /* the claim (redis_keys.h) */
 #define NOTIFY_MAX_ATTEMPTS 5
 #define NOTIFY_BACKOFF_BASE_MS 2000L                /* doubled per failed send */
 #define NOTIFY_BACKOFF_MAX_MS (10L * 60 * 1000)
@@ -59,8 +57,7 @@ enum cv_status notifier_compose(const struct analysis *a, const char *name,
  * returns once *stop is set (a send in flight is bounded by
  * NOTIFY_SMTP_TIMEOUT_MS). */
 struct notifier_thread;
-struct notifier_thread *notifier_start(const struct cv_config *cfg, mongoc_client_pool_t *pool,
-                                       volatile sig_atomic_t *stop);
+struct notifier_thread *notifier_start(struct cv_runtime *rt, atomic_bool *stop);
 void notifier_join(struct notifier_thread *n);
 
 #endif

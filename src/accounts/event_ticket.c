@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "redis_conn.h"
+#include "redis_keys.h"
 #include "timefmt.h"
 
 enum cv_status event_ticket_issue(struct cv_ctx *ctx, const char *user_id,
@@ -22,8 +23,8 @@ enum cv_status event_ticket_issue(struct cv_ctx *ctx, const char *user_id,
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2hex(out, EVENT_TICKET_HEX_LEN + 1, raw, sizeof(raw));
     *expires_ms = cv_time_now_ms() + EVENT_TICKET_TTL_S * 1000L;
-    st = cv_redis_command(ctx->redis, true, &rep, err, "SET cv:events:ticket:%s %s EX %d", out,
-                          user_id, EVENT_TICKET_TTL_S);
+    st = cv_redis_command(ctx->redis, true, &rep, err, "SET %s%s %s EX %d",
+                          CV_KEY_EVENT_TICKET_PREFIX, out, user_id, EVENT_TICKET_TTL_S);
     if (st != CV_OK)
         return st;
     if (rep->type != REDIS_REPLY_STATUS)
@@ -49,7 +50,8 @@ enum cv_status event_ticket_redeem(struct cv_ctx *ctx, const char *ticket, size_
             return cv_error_set(err, CV_ERR_UNAUTHORIZED, "invalid ticket");
     memcpy(key, ticket, len);
     key[len] = '\0';
-    st = cv_redis_command(ctx->redis, false, &rep, err, "GETDEL cv:events:ticket:%s", key);
+    st = cv_redis_command(ctx->redis, false, &rep, err, "GETDEL %s%s", CV_KEY_EVENT_TICKET_PREFIX,
+                          key);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_STRING && rep->len == USER_ID_HEX_LEN)

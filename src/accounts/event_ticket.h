@@ -3,9 +3,9 @@
  * an EventSource (which cannot send an Authorization header) subscribe to
  * live events: POST /api/events/ticket issues one, ?ticket= spends it.
  *
- * A ticket is 32 random bytes in hex, kept in Redis as
- * cv:events:ticket:<hex> -> user id for EVENT_TICKET_TTL_S and deleted by
- * the GETDEL that spends it, so it works once. Thread safety follows ctx.
+ * A ticket is 32 random bytes in hex, kept in Redis
+ * (CV_KEY_EVENT_TICKET_PREFIX + hex -> user id) for EVENT_TICKET_TTL_S and
+ * deleted by the GETDEL that spends it, so it works once. Thread safety follows ctx.
  */
 #ifndef CV_EVENT_TICKET_H
 #define CV_EVENT_TICKET_H

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "redis_keys.h"
+
 /* "18446744073709551615-18446744073709551615" */
 #define DEAD_LETTER_ID_PART_MAX_DIGITS 20
 
@@ -50,12 +52,12 @@ static enum cv_status range(struct cv_redis *redis, const char *start, const cha
     size_t i;
 
     *count = 0;
-    st = cv_redis_command(redis, true, &rep, err, "XRANGE %s %s %s COUNT %ld", CV_QUEUE_DEAD,
+    st = cv_redis_command(redis, true, &rep, err, "XRANGE %s %s %s COUNT %ld", CV_KEY_JOBS_DEAD,
                           start, end, (long)max);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_ERROR) {
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XRANGE %s: %s", CV_QUEUE_DEAD, rep->str);
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XRANGE %s: %s", CV_KEY_JOBS_DEAD, rep->str);
     } else if (rep->type == REDIS_REPLY_ARRAY) {
         for (i = 0; i < rep->elements && *count < max; i++)
             if (entry_to_dead_letter(rep->element[i], &out[*count]))
@@ -105,7 +107,7 @@ enum cv_status dead_letters_drop(struct cv_redis *redis, const char *entry_id,
 
     if (!dead_letter_id_valid(entry_id))
         return cv_error_set(err, CV_ERR_INVALID, "not an entry id: %.48s", entry_id);
-    st = cv_redis_command(redis, true, &rep, err, "XDEL %s %s", CV_QUEUE_DEAD, entry_id);
+    st = cv_redis_command(redis, true, &rep, err, "XDEL %s %s", CV_KEY_JOBS_DEAD, entry_id);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_ERROR)

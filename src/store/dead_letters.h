@@ -1,6 +1,6 @@
 /*
  * dead_letters.h (src/store) - reading and removing entries of the
- * dead-letter stream (CV_QUEUE_DEAD), where the worker records a job that
+ * dead-letter stream (CV_KEY_JOBS_DEAD), where the worker records a job that
  * ran out of attempts: what cv-admin dead-letters shows, replays and drops.
  *
  * Writers: the worker appends (cv_queue_dead_letter); only these functions

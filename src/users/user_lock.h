@@ -12,18 +12,17 @@
 
 #include "ctx.h"
 #include "cv_status.h"
+#include "redis_keys.h"
 
 /* Held for at most two database calls (CV_MONGO_TIMEOUT_MS each); waited
  * for at most USER_LOCK_WAIT_MS, polling every USER_LOCK_POLL_MS. */
 #define USER_LOCK_TTL_MS 10000L
 #define USER_LOCK_WAIT_MS 5000L
 #define USER_LOCK_POLL_MS 50L
-/* "cv:lock:user:" plus a 24-hex user id, with room. */
-#define USER_LOCK_KEY_MAX_BYTES 64
 #define USER_LOCK_TOKEN_BYTES 16
 
 struct user_lock {
-    char key[USER_LOCK_KEY_MAX_BYTES];
+    char key[CV_REDIS_KEY_MAX_BYTES];   /* CV_KEY_USER_LOCK_PREFIX + user id */
     char token[2 * USER_LOCK_TOKEN_BYTES + 1];   /* random: only the holder releases */
 };
 
