@@ -50,7 +50,9 @@ enum cv_status event_ticket_redeem(struct cv_ctx *ctx, const char *ticket, size_
             return cv_error_set(err, CV_ERR_UNAUTHORIZED, "invalid ticket");
     memcpy(key, ticket, len);
     key[len] = '\0';
-    st = cv_redis_command(ctx->redis, false, &rep, err, "GETDEL %s%s", CV_KEY_EVENT_TICKET_PREFIX,
+    /* Sent again only when the connection broke while idle: the ticket was
+     * then not spent. */
+    st = cv_redis_command(ctx->redis, true, &rep, err, "GETDEL %s%s", CV_KEY_EVENT_TICKET_PREFIX,
                           key);
     if (st != CV_OK)
         return st;

@@ -517,6 +517,22 @@ static enum cv_status event_user(struct cv_ctx *ctx, const char *user_id, const 
     return CV_OK;
 }
 
+/* Take user_id's lease and read its stripe state into *cur. On CV_OK the
+ * caller holds *lock and releases it; on failure nothing is held. */
+static enum cv_status lock_and_read(struct cv_ctx *ctx, const char *user_id,
+                                    struct user_lock *lock, struct user_stripe_state *cur,
+                                    struct cv_error *err)
+{
+    enum cv_status st = user_lock_take(ctx, user_id, lock, err);
+
+    if (st != CV_OK)
+        return st;
+    st = user_repo_get_stripe_state(ctx, user_id, cur, err);
+    if (st != CV_OK)
+        user_lock_release(ctx, lock);
+    return st;
+}
+
 /* Read, merge, write one user's stripe state under its lock. */
 static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_event *ev,
                                    const char *user_id, const struct billing_change *chg,
@@ -526,11 +542,14 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
     struct user_lock lock;
     enum cv_status st;
 
-    st = user_lock_take(ctx, user_id, &lock, err);
+    st = lock_and_read(ctx, user_id, &lock, &cur, err);
+    if (st == CV_ERR_NOT_FOUND) {          /* erased meanwhile: nothing to do */
+        cv_error_clear(err);
+        return CV_OK;
+    }
     if (st != CV_OK)
         return st;
-    st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
-    if (st == CV_OK && billing_merge(&cur, chg, &next)) {
+    if (billing_merge(&cur, chg, &next)) {
         st = user_repo_set_stripe_state(ctx, user_id, &next, err);
         if (st == CV_OK) {
             *applied = true;
@@ -542,7 +561,7 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
                    next.subscription_status[0] != '\0' ? next.subscription_status : "-",
                    next.payment_failed ? "true" : "false");
         }
-    } else if (st == CV_OK) {
+    } else {
         cv_log(CV_LOG_INFO, ctx->request_id,
                "stripe event %s (%s): user %s unchanged (older, duplicate or superseded)",
                ev->id, ev->type, user_id);
@@ -634,11 +653,10 @@ enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv
     struct user_lock lock;
     enum cv_status st;
 
-    st = user_lock_take(ctx, user_id, &lock, err);
+    st = lock_and_read(ctx, user_id, &lock, &cur, err);
     if (st != CV_OK)
         return st;
-    st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
-    if (st == CV_OK && cur.plan != plan) {
+    if (cur.plan != plan) {
         cv_log(CV_LOG_INFO, ctx->request_id, "user %s plan %s -> %s by an operator", user_id,
                cv_plan_name(cur.plan), cv_plan_name(plan));
         cur.plan = plan;
