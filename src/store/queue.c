@@ -11,6 +11,7 @@
 
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err)
 {
+    static const char busy[] = "BUSYGROUP";
     redisReply *rep;
     enum cv_status st;
 
@@ -19,7 +20,7 @@ enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *er
     if (st != CV_OK)
         return st;
     /* BUSYGROUP: another process created it first, which is what we want. */
-    if (rep->type == REDIS_REPLY_ERROR && strncmp(rep->str, "BUSYGROUP", 9) != 0)
+    if (rep->type == REDIS_REPLY_ERROR && strncmp(rep->str, busy, sizeof(busy) - 1) != 0)
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XGROUP CREATE: %s", rep->str);
     freeReplyObject(rep);
     return st;
