@@ -94,11 +94,18 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
     return st;
 }
 
-enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
-                                     struct cv_user *user, struct token_claims *claims,
-                                     json_object **body, struct cv_error *err)
+enum cv_status app_caller_auth(struct app_thread *t, struct http_request *req,
+                               struct app_caller *c, struct cv_error *err)
 {
-    enum cv_status st = app_authenticate(t, req, user, claims, err);
+    c->ctx = app_ctx(t, req);
+    return app_authenticate(t, req, &c->user, &c->claims, err);
+}
+
+enum cv_status app_caller_auth_json(struct app_thread *t, struct http_request *req,
+                                    struct app_caller *c, json_object **body,
+                                    struct cv_error *err)
+{
+    enum cv_status st = app_caller_auth(t, req, c, err);
 
     *body = NULL;
     return st != CV_OK ? st : http_read_json_object(req, body, err);
