@@ -23,6 +23,9 @@
 #include "timefmt.h"
 #include "worker_metrics.h"
 
+/* The main thread checks MongoDB and Redis every this many polls while they
+ * answer (every poll while they do not). */
+#define WORKER_DEPS_CHECK_EVERY_POLLS 5
 /* How often a job thread looks for jobs of dead workers. */
 #define WORKER_RECLAIM_EVERY_MS 5000
 
@@ -270,7 +273,7 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     while (!atomic_load(stop) && started > 0) {
         cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
-        if (tick % 5 == 0 || !deps_ok)
+        if (tick % WORKER_DEPS_CHECK_EVERY_POLLS == 0 || !deps_ok)
             deps_ok = worker_check_deps(&ctx, deps_ok);
         if (deps_ok)
             worker_housekeeping(&ctx, tick);
