@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analysis_service.h"
+#include "buf.h"
 #include "clock.h"
 #include "cv_limits.h"
 #include "db.h"
@@ -247,8 +248,8 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     shared.stop = stop;
     if (gethostname(shared.host, sizeof(shared.host) - 1) != 0)
         (void)snprintf(shared.host, sizeof(shared.host), "worker");
-    (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s/.work", cfg->upload_dir);
-    if (mkdir(shared.tmp_dir, 0700) != 0 && errno != EEXIST) {
+    if (!cv_fmt(shared.tmp_dir, sizeof(shared.tmp_dir), "%s/.work", cfg->upload_dir) ||
+        (mkdir(shared.tmp_dir, 0700) != 0 && errno != EEXIST)) {
         const char *t = getenv("TMPDIR");
         (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s", t ? t : "/tmp");
     }
