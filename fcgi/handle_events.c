@@ -100,18 +100,16 @@ enum cv_status handle_events_ticket(struct app_thread *t, struct http_request *r
                                     struct http_response *resp, struct cv_error *err)
 {
     char ticket[EVENT_TICKET_HEX_LEN + 1];
-    struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
-    struct cv_user user;
+    struct app_caller c;
     json_object *o;
     int64_t expires;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = app_caller_auth(t, req, &c, err);
     if (st == CV_OK && t->cfg->events_publish_url == NULL)
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "live events are not configured");
     if (st == CV_OK)
-        st = event_ticket_issue(&ctx, user.id, ticket, &expires, err);
+        st = event_ticket_issue(&c.ctx, c.user.id, ticket, &expires, err);
     if (st != CV_OK)
         return st;
     o = json_object_new_object();
