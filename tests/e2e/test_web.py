@@ -19,11 +19,10 @@ import shutil
 import pytest
 import yaml
 
+from playwright.sync_api import expect, sync_playwright
+
 import cvfixtures
 from conftest import ROOT, fresh_ip, register
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(os.environ.get("CV_ARTIFACTS_DIR") or ROOT / "test-artifacts") / "web"
@@ -41,7 +40,7 @@ def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail("chromium is not installed (deploy/dev deps installs it)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                               args=["--no-sandbox", "--disable-dev-shm-usage"])
         yield b
@@ -145,6 +144,7 @@ def test_a_person_analyses_cvs_from_registration_to_logout(page, stack):
     expect(row(page, "cv-en.pdf")).to_have_attribute("data-status", "completed", timeout=ANALYSIS_MS)
     expect(row(page, "cv-fr.docx")).to_have_attribute("data-status", "completed", timeout=ANALYSIS_MS)
     expect(page.locator(".plan")).to_contain_text("2 of 3 analyses used this month")
+    page.get_by_text("Options").click()   # the options, kept for the next CV, folded
     shot(page, "02-dashboard")
 
     # The result, as a person reads it.
@@ -214,9 +214,13 @@ def test_wrong_password_and_oversized_file_show_their_messages(page, stack):
     with stack.client(source_ip=fresh_ip()) as c:
         acct = register(c, name="Grace Hopper")
     page.goto("/#/login")
-    page.get_by_label("Email").fill(acct.email)
-    page.get_by_label("Password").fill("wrong-Passw0rd")
-    page.get_by_role("button", name="Log in").click()
+    # By keyboard alone: the page opens on its heading, the form follows.
+    page.get_by_label("Email").focus()
+    page.keyboard.type(acct.email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password")).to_be_focused()
+    page.keyboard.type("wrong-Passw0rd")
+    page.keyboard.press("Enter")
     error = page.locator("#login-form .form-error")
     expect(error).to_contain_text("The email or the password is wrong.")
     expect(error).to_contain_text(re.compile(r"Request id for support: [0-9a-f]{32}\."))
