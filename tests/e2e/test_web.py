@@ -252,9 +252,18 @@ def test_api_docs_render_and_try_it_out_calls_this_server(page, stack):
     page.console.assert_clean()
 
 
+def test_stripe_returns_to_the_client(page, stack):
+    # Checkout's success URL is FRONTEND_URL/billing/success?session_id=...
+    page.goto("/billing/success?session_id=cs_test_1")
+    expect(page.get_by_role("status")).to_contain_text("Your plan changes as soon as the payment is confirmed.")
+    assert page.url == f"{stack.base_url}/#/"
+    page.console.assert_clean()
+
+
 def test_pages_keep_a_strict_content_security_policy(stack):
     with stack.client() as c:
-        for path in ("/", "/api/docs/", "/js/main.js", "/api/openapi.yaml"):
+        assert c.get("/billingx").status_code == 404
+        for path in ("/", "/api/docs/", "/js/main.js", "/api/openapi.yaml", "/billing/cancel"):
             r = c.get(path)
             assert r.status_code == 200, path
             csp = r.headers["content-security-policy"]
