@@ -239,6 +239,37 @@ def test_wrong_password_and_oversized_file_show_their_messages(page, stack):
     page.console.assert_clean(expected_statuses=(401,))
 
 
+def test_account_erasure_in_french(page, stack):
+    with stack.client(source_ip=fresh_ip()) as c:
+        acct = register(c, name="Élodie Martin")
+        page.goto("/")
+        page.get_by_label("Language").select_option("fr")
+        page.get_by_label("E-mail").fill(acct.email)
+        page.get_by_label("Mot de passe").fill(acct.password)
+        page.get_by_role("button", name="Se connecter").click()
+        expect(page.get_by_role("status")).to_contain_text("Bienvenue, Élodie Martin.")
+        expect(page.locator(".plan")).to_contain_text("0 analyses sur 3 utilisées ce mois-ci")
+        shot(page, "08-dashboard-fr")
+
+        page.get_by_role("link", name="Compte").click()
+        expect(page.get_by_role("heading", name="Votre compte")).to_be_visible()
+        password = page.get_by_label("Votre mot de passe, pour confirmer")
+        password.fill("mauvais-Passw0rd")
+        page.get_by_role("button", name="Effacer mon compte").click()
+        page.get_by_role("dialog").get_by_role("button", name="Oui, supprimer").click()
+        error = page.locator("#erase-form .form-error")
+        expect(error).to_contain_text("Le mot de passe est incorrect.")
+        expect(error).to_contain_text(re.compile(r"Identifiant de la requête pour le support : [0-9a-f]{32}\."))
+        password.fill(acct.password)
+        page.get_by_role("button", name="Effacer mon compte").click()
+        page.get_by_role("dialog").get_by_role("button", name="Oui, supprimer").click()
+        expect(page.get_by_role("status")).to_contain_text("Votre compte et toutes ses données sont effacés.")
+        expect(page.get_by_role("heading", name="Créer un compte")).to_be_visible()
+        r = c.post("/api/auth/login", json={"email": acct.email, "password": acct.password})
+        assert r.status_code == 401
+    page.console.assert_clean(expected_statuses=(401,))
+
+
 def test_api_docs_render_and_try_it_out_calls_this_server(page, stack):
     page.goto("/api/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("CV Analyzer API")

@@ -594,6 +594,8 @@ function viewAccount() {
       renderHeader();
       go('#/register');
     } catch (err) {
+      // Only the password was asked for here.
+      if (err instanceof ApiError && err.code === 'invalid_credentials') err.code = 'wrong_password';
       showError(box, err, { password });
     } finally {
       busy(submit, false);
