@@ -4,10 +4,12 @@
 // size limit and file types. Lengths count Unicode code points, as the
 // API does. check() returns the sentence of the first broken rule, or "".
 
-import { load } from '/vendor/js-yaml/js-yaml.esm.min.mjs';
 import { t, formatSize } from './i18n.js';
 
+// js-yaml is loaded here, not imported statically: without it the forms
+// lose their early checks, not the whole page.
 export async function loadRules() {
+  const { load } = await import('/vendor/js-yaml/js-yaml.esm.min.mjs');
   const resp = await fetch('/api/openapi.yaml');
   if (!resp.ok) throw new Error(`openapi.yaml: HTTP ${resp.status}`);
   const doc = load(await resp.text());
