@@ -22,7 +22,7 @@ import yaml
 from playwright.sync_api import expect, sync_playwright
 
 import cvfixtures
-from conftest import ROOT, fresh_ip, register
+from conftest import ROOT, fresh_ip, register, running_stack
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = pathlib.Path(os.environ.get("CV_ARTIFACTS_DIR") or ROOT / "test-artifacts") / "web"
@@ -303,3 +303,11 @@ def test_pages_keep_a_strict_content_security_policy(stack):
         served = yaml.safe_load(c.get("/api/openapi.yaml").text)
         assert served["components"]["schemas"]["AnalysisUpload"]["properties"]["cv"]["x-maxBytes"] == MAX_BYTES
         assert c.get("/api/docs").status_code == 301
+
+
+def test_served_document_carries_this_servers_upload_limit():
+    # The file says the default; nginx serves the limit it was set up with.
+    with running_stack({"MAX_FILE_SIZE": "2M"}) as s, s.client() as c:
+        served = yaml.safe_load(c.get("/api/openapi.yaml").text)
+    assert served["components"]["schemas"]["AnalysisUpload"]["properties"]["cv"]["x-maxBytes"] == 2 * 1024 * 1024
+    assert MAX_BYTES == 10 * 1024 * 1024
