@@ -173,10 +173,20 @@ def test_a_person_analyses_cvs_from_registration_to_logout(page, stack):
 
     # The third analysis uses the free quota up; the page says so and
     # offers the upgrade; a fourth upload is refused with the same offer.
+    # Sent over a slow uplink, its upload shows its progress.
     page.get_by_role("link", name="Back to my analyses").click()
-    choose_file(page, "cv.txt", "text/plain", cvfixtures.text_bytes())
+    long_cv = cvfixtures.text_bytes() + b"\nProjects\n" + b"- Built and ran data pipelines.\n" * 20_000
+    choose_file(page, "cv.txt", "text/plain", long_cv)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+             "downloadThroughput": -1, "uploadThroughput": 256 * 1024})
     page.get_by_role("button", name="Analyse").click()
+    expect(page.locator(".progress")).to_be_visible()
+    expect(page.locator(".progress")).to_contain_text(re.compile(r"Uploading… \d+%"))
     expect(page.get_by_role("status")).to_contain_text("“cv.txt” is uploaded")
+    expect(page.locator(".progress")).to_be_hidden()
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": 0,
+             "downloadThroughput": -1, "uploadThroughput": -1})
     expect(page.locator(".plan")).to_contain_text("3 of 3 analyses used this month")
     prompt = page.locator(".callout")
     expect(prompt).to_contain_text("You have used all the analyses of your plan this month.")
