@@ -16,7 +16,6 @@ const POLL_GROWTH = 1.6;
 const TERMINAL = new Set(['completed', 'failed']);
 
 const state = { user: null, rules: null, plans: null, page: 1, notice: '', view: 0 };
-const root = document.getElementById('app');
 
 // ------------------------------------------------------------ helpers
 
@@ -655,9 +654,7 @@ async function start() {
     else if (location.pathname.startsWith('/billing/cancel')) notify(t('plan.cancel'));
     history.replaceState(null, '', '/#/');
   }
-  const keep = state.notice;
   renderHeader();
-  state.notice = keep;
   try {
     state.rules = await loadRules();
   } catch {
@@ -666,7 +663,6 @@ async function start() {
   call('GET', '/api/billing/plans').then((r) => { state.plans = r.plans; }, () => {});
   window.addEventListener('hashchange', route);
   await route();
-  root.removeAttribute('aria-busy');
 }
 
 start();
