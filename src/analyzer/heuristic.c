@@ -789,7 +789,8 @@ static uint64_t hz_fact_bits(const struct hz_facts *f)
 }
 
 /* The facts, the atsScore the rules weigh from them (100 less the points
- * lost), then the facts that depend on the atsScore. */
+ * lost; no atsScore rule reads ATS_GOOD or ATS_POOR, still false then),
+ * then the facts again with those two. */
 static void hz_judge(struct hz_facts *f)
 {
     int ats = 100 - hz_rules_weight(HZ_LIST_ATS, hz_fact_bits(f));

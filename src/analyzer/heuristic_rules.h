@@ -78,6 +78,7 @@ enum hz_fact {
 };
 
 #define HZ_FACT_BIT(name) (UINT64_C(1) << HZ_FACT_##name)
+_Static_assert(HZ_FACT_COUNT <= 64, "facts are bits of a uint64_t");
 
 struct hz_gap {
     int from_year, to_year, months;

@@ -117,6 +117,9 @@ static void test_every_rule_well_formed(void **state)
         if (r->list == HZ_LIST_ATS) {
             if (r->weight <= 0 || r->msg != HZ_MSG_NONE)
                 fail_msg("rule %zu: an atsScore rule needs a weight and no text", i);
+            /* The atsScore is weighed before these facts are known. */
+            if (((r->all | r->any | r->none) & (BIT(ATS_GOOD) | BIT(ATS_POOR))) != 0)
+                fail_msg("rule %zu: an atsScore rule cannot depend on the atsScore", i);
         } else if (r->weight != 0 || r->msg == HZ_MSG_NONE || r->msg >= HZ_MSG_COUNT) {
             fail_msg("rule %zu: a text rule needs a message and no weight", i);
         }
