@@ -6,6 +6,7 @@
  */
 #include "heuristic_rules.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -252,54 +253,63 @@ void hz_rules_summary(const struct hz_facts *f, char *dst, size_t size)
 
 /* ---- Placeholders ---- */
 
-enum hz_placeholder {
-    HZ_PH_SCORE,
-    HZ_PH_ATS_SCORE,
-    HZ_PH_WORDS,
-    HZ_PH_QUANTIFIED,
-    HZ_PH_EXAMPLE,
-    HZ_PH_VERB_LINES,
-    HZ_PH_CANDIDATES,
-    HZ_PH_KW_FOUND,
-    HZ_PH_KW_TOTAL,
-    HZ_PH_FOUND,
-    HZ_PH_FOUND_COUNT,
-    HZ_PH_MISSING,
-    HZ_PH_CONTACT,
-    HZ_PH_SECTIONS,
-    HZ_PH_ROLE,
-    HZ_PH_SYMBOLS,
-    HZ_PH_FIRST_YEAR,
-    HZ_PH_LAST_YEAR,
-    HZ_PH_GAP_MONTHS,
-    HZ_PH_GAP_FROM,
-    HZ_PH_GAP_TO,
-    HZ_PH_COUNT
+/* Where a placeholder's value comes from. */
+enum hz_ph_kind {
+    HZ_PH_INT,          /* an int of struct hz_facts, at offset */
+    HZ_PH_SIZE,         /* a size_t of struct hz_facts, at offset */
+    HZ_PH_TEXT,         /* a NUL-terminated text of struct hz_facts, at offset */
+    HZ_PH_GAP,          /* an int of the struct hz_gap the text is about, at offset */
+    HZ_PH_FOUND,        /* the first names of keywords.found */
+    HZ_PH_MISSING,      /* the first names of keywords.missing */
+    HZ_PH_CONTACT,      /* the contact details found */
+    HZ_PH_SECTIONS,     /* the standard sections missing */
 };
 
-static const char *const hz_placeholder_names[HZ_PH_COUNT] = {
-    [HZ_PH_SCORE] = "score",           [HZ_PH_ATS_SCORE] = "ats_score",
-    [HZ_PH_WORDS] = "words",           [HZ_PH_QUANTIFIED] = "quantified",
-    [HZ_PH_EXAMPLE] = "example",       [HZ_PH_VERB_LINES] = "verb_lines",
-    [HZ_PH_CANDIDATES] = "candidates", [HZ_PH_KW_FOUND] = "kw_found",
-    [HZ_PH_KW_TOTAL] = "kw_total",     [HZ_PH_FOUND] = "found",
-    [HZ_PH_FOUND_COUNT] = "found_count", [HZ_PH_MISSING] = "missing",
-    [HZ_PH_CONTACT] = "contact",       [HZ_PH_SECTIONS] = "sections",
-    [HZ_PH_ROLE] = "role",             [HZ_PH_SYMBOLS] = "symbols",
-    [HZ_PH_FIRST_YEAR] = "first_year", [HZ_PH_LAST_YEAR] = "last_year",
-    [HZ_PH_GAP_MONTHS] = "gap_months", [HZ_PH_GAP_FROM] = "gap_from",
-    [HZ_PH_GAP_TO] = "gap_to",
+struct hz_placeholder {
+    const char *name;
+    enum hz_ph_kind kind;
+    size_t offset;
 };
 
-/* The placeholder named t[0..n); HZ_PH_COUNT when none is. */
-static enum hz_placeholder hz_placeholder_of(const char *t, size_t n)
+#define FACT(name, kind, field) { name, kind, offsetof(struct hz_facts, field) }
+#define GAP(name, field) { name, HZ_PH_GAP, offsetof(struct hz_gap, field) }
+
+static const struct hz_placeholder hz_placeholders[] = {
+    FACT("score", HZ_PH_INT, score),
+    FACT("ats_score", HZ_PH_INT, ats.score),
+    FACT("words", HZ_PH_SIZE, words),
+    FACT("quantified", HZ_PH_SIZE, quantified),
+    FACT("example", HZ_PH_TEXT, example),
+    FACT("verb_lines", HZ_PH_SIZE, verb_lines),
+    FACT("candidates", HZ_PH_SIZE, candidates),
+    FACT("kw_found", HZ_PH_SIZE, kw_found),
+    FACT("kw_total", HZ_PH_SIZE, kw_total),
+    FACT("found_count", HZ_PH_SIZE, nfound),
+    FACT("role", HZ_PH_TEXT, role),
+    FACT("symbols", HZ_PH_SIZE, ats.nsymbols),
+    FACT("first_year", HZ_PH_INT, first_year),
+    FACT("last_year", HZ_PH_INT, last_year),
+    GAP("gap_months", months),
+    GAP("gap_from", from_year),
+    GAP("gap_to", to_year),
+    { "found", HZ_PH_FOUND, 0 },
+    { "missing", HZ_PH_MISSING, 0 },
+    { "contact", HZ_PH_CONTACT, 0 },
+    { "sections", HZ_PH_SECTIONS, 0 },
+};
+
+#undef FACT
+#undef GAP
+
+/* The placeholder named t[0..n); NULL when none is. */
+static const struct hz_placeholder *hz_placeholder_of(const char *t, size_t n)
 {
     size_t k;
 
-    for (k = 0; k < HZ_PH_COUNT; k++)
-        if (strlen(hz_placeholder_names[k]) == n && memcmp(hz_placeholder_names[k], t, n) == 0)
-            return (enum hz_placeholder)k;
-    return HZ_PH_COUNT;
+    for (k = 0; k < sizeof(hz_placeholders) / sizeof(hz_placeholders[0]); k++)
+        if (strlen(hz_placeholders[k].name) == n && memcmp(hz_placeholders[k].name, t, n) == 0)
+            return &hz_placeholders[k];
+    return NULL;
 }
 
 bool hz_template_ok(const char *t)
@@ -309,7 +319,7 @@ bool hz_template_ok(const char *t)
     while ((open = strchr(t, '{')) != NULL) {
         const char *close = strchr(open + 1, '}');
 
-        if (close == NULL || hz_placeholder_of(open + 1, (size_t)(close - open - 1)) == HZ_PH_COUNT)
+        if (close == NULL || hz_placeholder_of(open + 1, (size_t)(close - open - 1)) == NULL)
             return false;
         t = close + 1;
     }
@@ -408,82 +418,39 @@ static void hz_out_int(struct hz_out *o, int v)
     hz_out_put(o, num, w > 0 ? (size_t)w : 0);
 }
 
-static void hz_out_value(struct hz_out *o, const struct hz_facts *f, enum hz_placeholder ph,
-                         const struct hz_gap *gap)
+static void hz_out_value(struct hz_out *o, const struct hz_facts *f,
+                         const struct hz_placeholder *p, const struct hz_gap *gap)
 {
+    const char *at = (const char *)f + p->offset;
     char text[HZ_NAMES_MAX_BYTES];
 
-    switch (ph) {
-    case HZ_PH_SCORE:
-        hz_out_int(o, f->score);
-        break;
-    case HZ_PH_ATS_SCORE:
-        hz_out_int(o, f->ats.score);
-        break;
-    case HZ_PH_WORDS:
-        hz_out_size(o, f->words);
-        break;
-    case HZ_PH_QUANTIFIED:
-        hz_out_size(o, f->quantified);
-        break;
-    case HZ_PH_EXAMPLE:
-        hz_out_str(o, f->example);
-        break;
-    case HZ_PH_VERB_LINES:
-        hz_out_size(o, f->verb_lines);
-        break;
-    case HZ_PH_CANDIDATES:
-        hz_out_size(o, f->candidates);
-        break;
-    case HZ_PH_KW_FOUND:
-        hz_out_size(o, f->kw_found);
-        break;
-    case HZ_PH_KW_TOTAL:
-        hz_out_size(o, f->kw_total);
-        break;
+    switch (p->kind) {
+    case HZ_PH_INT:
+        hz_out_int(o, *(const int *)at);
+        return;
+    case HZ_PH_SIZE:
+        hz_out_size(o, *(const size_t *)at);
+        return;
+    case HZ_PH_TEXT:
+        hz_out_str(o, at);
+        return;
+    case HZ_PH_GAP:
+        hz_out_int(o, *(const int *)((const char *)gap + p->offset));
+        return;
     case HZ_PH_FOUND:
         hz_names_upto(text, sizeof(text), f->found, f->nfound, HZ_NAMES_IN_TEXT);
-        hz_out_str(o, text);
-        break;
-    case HZ_PH_FOUND_COUNT:
-        hz_out_size(o, f->nfound);
         break;
     case HZ_PH_MISSING:
         hz_names_upto(text, sizeof(text), f->missing, f->nmissing, HZ_NAMES_IN_TEXT);
-        hz_out_str(o, text);
         break;
     case HZ_PH_CONTACT:
         hz_contact_parts(text, sizeof(text), f);
-        hz_out_str(o, text);
         break;
     case HZ_PH_SECTIONS:
         hz_missing_sections(text, sizeof(text), f);
-        hz_out_str(o, text);
-        break;
-    case HZ_PH_ROLE:
-        hz_out_str(o, f->role);
-        break;
-    case HZ_PH_SYMBOLS:
-        hz_out_size(o, f->ats.nsymbols);
-        break;
-    case HZ_PH_FIRST_YEAR:
-        hz_out_int(o, f->first_year);
-        break;
-    case HZ_PH_LAST_YEAR:
-        hz_out_int(o, f->last_year);
-        break;
-    case HZ_PH_GAP_MONTHS:
-        hz_out_int(o, gap->months);
-        break;
-    case HZ_PH_GAP_FROM:
-        hz_out_int(o, gap->from_year);
-        break;
-    case HZ_PH_GAP_TO:
-        hz_out_int(o, gap->to_year);
-        break;
-    case HZ_PH_COUNT:
         break;
     }
+    hz_out_str(o, text);
 }
 
 size_t hz_render(char *dst, size_t size, const struct hz_facts *f, enum hz_msg id, size_t gap)
@@ -495,15 +462,15 @@ size_t hz_render(char *dst, size_t size, const struct hz_facts *f, enum hz_msg i
 
     while (*t != '\0') {
         const char *open = strchr(t, '{'), *close;
-        enum hz_placeholder ph;
+        const struct hz_placeholder *ph;
 
         if (open == NULL) {
             hz_out_str(&o, t);
             break;
         }
         close = strchr(open + 1, '}');
-        ph = close != NULL ? hz_placeholder_of(open + 1, (size_t)(close - open - 1)) : HZ_PH_COUNT;
-        if (ph == HZ_PH_COUNT) {                  /* not a placeholder: a plain "{" */
+        ph = close != NULL ? hz_placeholder_of(open + 1, (size_t)(close - open - 1)) : NULL;
+        if (ph == NULL) {                         /* not a placeholder: a plain "{" */
             hz_out_put(&o, t, (size_t)(open - t) + 1);
             t = open + 1;
             continue;
