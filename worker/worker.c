@@ -17,6 +17,7 @@
 #include "db.h"
 #include "job.h"
 #include "log.h"
+#include "notify.h"
 #include "queue.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
@@ -276,7 +277,10 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
         started++;
     }
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
+    if (started > 0)
+        cv_notify_ready("running %d job threads", started);
     while (!*stop && started > 0) {
+        cv_notify_watchdog();   /* this loop turning is what proves liveness */
         sleep_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
         if (tick % 5 == 0 || !deps_ok)
@@ -284,6 +288,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
         if (deps_ok)
             worker_housekeeping(&ctx, tick);
     }
+    cv_notify_stopping();
     cv_log(CV_LOG_INFO, NULL, "cv-worker stopping: finishing jobs in flight");
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);

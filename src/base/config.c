@@ -18,6 +18,7 @@
 #include <mongoc/mongoc.h>
 
 #include "env_file.h"
+#include "log.h"
 
 #define CONFIG_MAX_FILE_VARS 256
 
@@ -591,4 +592,16 @@ void cv_config_report(const struct cv_error *err, const char *program)
     }
     for (i = 0; i < err->nfields; i++)
         fprintf(stderr, "%s: configuration: %s\n", program, err->fields[i].message);
+}
+
+void cv_config_log_report(const struct cv_error *err, const char *what)
+{
+    size_t i;
+
+    if (err->nfields == 0) {
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err->message, "%s", what);
+        return;
+    }
+    for (i = 0; i < err->nfields; i++)
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err->fields[i].message, "%s", what);
 }

@@ -116,6 +116,10 @@ const char *cv_config_env_file_path(const char *arg, bool *required);
  * ("config: MAX_FILE_SIZE=abc: expected ..."). */
 void cv_config_report(const struct cv_error *err, const char *program);
 
+/* The same, as JSON log lines at level error (a reload that was refused:
+ * stderr of a running service is its log). */
+void cv_config_log_report(const struct cv_error *err, const char *what);
+
 const char *cv_app_env_name(enum cv_app_env env);
 
 #endif

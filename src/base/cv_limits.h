@@ -52,6 +52,13 @@
  * after CV_POOL_RESPAWN_BACKOFF_MS, so a crash loop cannot fork-bomb. */
 #define CV_POOL_CHILD_MIN_LIFE_MS 1000
 #define CV_POOL_RESPAWN_BACKOFF_MS 1000
+/* Reload (SIGHUP): how long the new responders have to report ready
+ * before the reload is abandoned and the old ones keep serving. */
+#define CV_POOL_RELOAD_READY_MS 15000
+/* How often the master looks at signals, readiness and the watchdog. */
+#define CV_POOL_MASTER_TICK_MS 100
+/* The STATUS= line sent to systemd. */
+#define CV_NOTIFY_STATUS_MAX 256
 
 /* Worker: how long one wait for jobs blocks before checking for a stop. */
 #define CV_WORKER_POLL_MS 1000
