@@ -38,6 +38,8 @@ INSTALLED = [
     "/usr/share/doc/cv-analyzer/copyright", "/usr/share/doc/cv-analyzer/changelog.Debian.gz",
     "/usr/share/cv-analyzer/cv-analyzer.env.example",
     "/usr/share/cv-analyzer/nginx/cv-analyzer.conf.in",
+    "/usr/share/cv-analyzer/nginx/snippets/cv-limits.conf",
+    "/usr/share/cv-analyzer/install-server",
 ]
 LEFT_BEHIND = ["/etc/cv-analyzer", "/var/lib/cv-analyzer", "/run/cv-analyzer", "/usr/bin/cv-api",
                "/usr/bin/cv-worker", "/usr/share/cv-analyzer", "/usr/share/doc/cv-analyzer",
