@@ -403,21 +403,30 @@ static void read_log_level(struct config_loader *ld)
         bad(ld, "LOG_LEVEL", v, "debug, info, warn or error");
 }
 
+/* A signing secret's length, and its minimum outside development. */
+static void check_jwt_secret(struct config_loader *ld, const char *name, const char *secret,
+                             size_t *len)
+{
+    if (secret == NULL)
+        return;
+    *len = strlen(secret);
+    if (*len < CV_CONFIG_JWT_SECRET_MIN_BYTES && ld->cfg->app_env != CV_APP_DEVELOPMENT)
+        cv_error_add_field(ld->err, name,
+                           "%s: expected at least %d bytes outside APP_ENV=development "
+                           "(it has %zu)", name, CV_CONFIG_JWT_SECRET_MIN_BYTES, *len);
+}
+
 static void read_jwt(struct config_loader *ld)
 {
     struct cv_config *cfg = ld->cfg;
 
     read_required(ld, "JWT_SECRET", "a random secret of at least 32 bytes "
                   "(e.g. the output of: openssl rand -hex 32)", &cfg->jwt_secret);
-    if (cfg->jwt_secret != NULL) {
-        cfg->jwt_secret_len = strlen(cfg->jwt_secret);
-        if (cfg->jwt_secret_len < CV_CONFIG_JWT_SECRET_MIN_BYTES &&
-            cfg->app_env != CV_APP_DEVELOPMENT)
-            cv_error_add_field(ld->err, "JWT_SECRET",
-                               "JWT_SECRET: expected at least %d bytes outside "
-                               "APP_ENV=development (it has %zu)",
-                               CV_CONFIG_JWT_SECRET_MIN_BYTES, cfg->jwt_secret_len);
-    }
+    check_jwt_secret(ld, "JWT_SECRET", cfg->jwt_secret, &cfg->jwt_secret_len);
+    /* The secret before a rotation: verifies, never signs. */
+    read_string(ld, "JWT_SECRET_PREVIOUS", NULL, &cfg->jwt_secret_previous);
+    check_jwt_secret(ld, "JWT_SECRET_PREVIOUS", cfg->jwt_secret_previous,
+                     &cfg->jwt_secret_previous_len);
     read_duration(ld, "JWT_EXPIRES_IN", CV_CONFIG_JWT_EXPIRES_MIN_S,
                   CV_CONFIG_JWT_EXPIRES_MAX_S, 7L * 86400, &cfg->jwt_expires_in_s);
     read_string(ld, "JWT_ISSUER", "cv-analyzer", &cfg->jwt_issuer);
@@ -554,7 +563,8 @@ void cv_config_free(struct cv_config *cfg)
 {
     char **strings[] = {
         &cfg->mongodb_uri, &cfg->mongodb_db, &cfg->redis_url, &cfg->redis_host,
-        &cfg->redis_unix_path, &cfg->redis_password, &cfg->jwt_secret, &cfg->jwt_issuer,
+        &cfg->redis_unix_path, &cfg->redis_password, &cfg->jwt_secret,
+        &cfg->jwt_secret_previous, &cfg->jwt_issuer,
         &cfg->openai_api_key, &cfg->openai_base_url, &cfg->openai_model,
         &cfg->stripe_secret_key, &cfg->stripe_webhook_secret, &cfg->stripe_price_id_pro,
         &cfg->stripe_api_base, &cfg->frontend_url, &cfg->upload_dir, &cfg->s3_bucket,

@@ -51,6 +51,8 @@ struct cv_config {
 
     char *jwt_secret;
     size_t jwt_secret_len;
+    char *jwt_secret_previous;  /* NULL, or the secret before a rotation */
+    size_t jwt_secret_previous_len;
     long jwt_expires_in_s;
     char *jwt_issuer;
 

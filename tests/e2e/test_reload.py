@@ -2,12 +2,13 @@
 load generator runs through nginx, a bad configuration keeps the old
 responders, and SIGHUP never stops cv-worker."""
 import os
+import re
 import signal
 import statistics
 import threading
 import time
 
-from conftest import alive, fresh_ip, register
+from conftest import alive, assert_error, fresh_ip, register
 from test_pool import children_of, wait_for
 
 RELOADS = 5
@@ -82,6 +83,16 @@ def reload_and_wait(stack, master, marker="reload complete", timeout=60):
     return time.monotonic() - t0
 
 
+def reload_fully(stack, master, processes=2):
+    """Reload, then wait until only the new generation answers (the old
+    one stops accepting within CV_POOL_ACCEPT_WAKE_MS, then exits)."""
+    before = set(children_of(master))
+    took = reload_and_wait(stack, master)
+    wait_for(lambda: (c := set(children_of(master))) and len(c) == processes
+             and c.isdisjoint(before), timeout=40)
+    return took
+
+
 def test_reloads_under_load_fail_no_request(stack, api):
     token = register(api).token
     master = stack.pid("cv-api")
@@ -91,18 +102,13 @@ def test_reloads_under_load_fail_no_request(stack, api):
         with Load(stack, token) as load:
             wait_for(lambda: load.ok > 50, timeout=30)
             for k in range(RELOADS):
-                before = set(children_of(master))
                 # One reload changes the pool's size: the new configuration
                 # is what the new responders run.
                 if k == 2:
                     edit.append("API_PROCESSES=3")
                 elif k == 3:
                     edit.restore()
-                took.append(reload_and_wait(stack, master))
-                want = 3 if k == 2 else 2
-                after = wait_for(lambda: (c := set(children_of(master))) and len(c) == want
-                                 and not (c & before) and c, timeout=40)
-                assert after.isdisjoint(before)
+                took.append(reload_fully(stack, master, processes=3 if k == 2 else 2))
             served = load.ok
             wait_for(lambda: load.ok > served + 50, timeout=30)
     finally:
@@ -129,6 +135,31 @@ def test_invalid_configuration_keeps_the_old_responders(stack, api):
     for _ in range(20):
         assert api.get("/api/health").status_code == 200
     assert alive(master)
+
+
+def test_rotating_jwt_secret_logs_nobody_out(stack, api):
+    """JWT_SECRET rotated with the old one as JWT_SECRET_PREVIOUS, by a
+    reload: old tokens still work, new ones are signed with the new
+    secret; once the previous secret is dropped, old tokens are refused."""
+    old_token = register(api).token
+    master = stack.pid("cv-api")
+    edit = EnvEdit(stack)
+    old_secret = re.search(r"^JWT_SECRET=(.*)$", edit.original, re.M).group(1)
+    me = lambda token: api.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"})
+    try:
+        edit.append(f"JWT_SECRET={'n' * 40}", f"JWT_SECRET_PREVIOUS={old_secret}")
+        reload_fully(stack, master)
+        assert me(old_token).status_code == 200
+        new_token = register(api).token
+        assert me(new_token).status_code == 200
+        edit.append(f"JWT_SECRET={'n' * 40}")
+        reload_fully(stack, master)
+        assert me(new_token).status_code == 200
+        assert_error(me(old_token), 401, "unauthorized")
+    finally:
+        edit.restore()
+        reload_fully(stack, master)
+    assert me(old_token).status_code == 200
 
 
 def test_sighup_never_stops_the_worker(stack):

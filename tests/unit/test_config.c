@@ -380,6 +380,24 @@ static void test_jwt_secret(void **state)
     assert_int_equal(cfg.jwt_secret_len, 5);
     assert_int_equal(load(prod_ok), CV_OK);
     assert_int_equal(cfg.jwt_secret_len, CV_CONFIG_JWT_SECRET_MIN_BYTES);
+    assert_null(cfg.jwt_secret_previous);
+}
+
+static void test_jwt_secret_previous(void **state)
+{
+    char *prod_short[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32,
+                           "JWT_SECRET_PREVIOUS=" SECRET31, NULL };
+    char *prod_ok[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32,
+                        "JWT_SECRET_PREVIOUS=" SECRET32 "-old", NULL };
+    char *empty[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32, "JWT_SECRET_PREVIOUS=", NULL };
+
+    (void)state;
+    assert_refused_env(prod_short, "JWT_SECRET_PREVIOUS", SECRET31);
+    assert_int_equal(load(prod_ok), CV_OK);
+    assert_string_equal(cfg.jwt_secret_previous, SECRET32 "-old");
+    assert_int_equal(cfg.jwt_secret_previous_len, CV_CONFIG_JWT_SECRET_MIN_BYTES + 4);
+    assert_int_equal(load(empty), CV_OK);   /* empty: none */
+    assert_null(cfg.jwt_secret_previous);
 }
 
 static void test_app_env_and_log_level(void **state)
@@ -816,6 +834,7 @@ int main(void)
         T(test_max_file_size),
         T(test_jwt_expires_in),
         T(test_jwt_secret),
+        T(test_jwt_secret_previous),
         T(test_app_env_and_log_level),
         T(test_mongodb_uri),
         T(test_redis_url),
