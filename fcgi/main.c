@@ -24,6 +24,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
+#include "sentry.h"
 #include "version.h"
 
 extern char **environ;
@@ -164,6 +165,9 @@ int main(int argc, char **argv)
         cv_config_free(&cfg);
         return 1;
     }
+    /* The master reports inline: it forks, and serves no request. */
+    if (cv_sentry_start(&cfg, "api", false, &err) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "no Sentry reports");
     cv_log(CV_LOG_INFO, NULL, "cv-api %s starting (APP_ENV=%s)", CV_VERSION,
            cv_app_env_name(cfg.app_env));
     sources.listen = cfg.api_listen != NULL ? strdup(cfg.api_listen) : NULL;

@@ -40,6 +40,7 @@
 #include "log.h"
 #include "notify.h"
 #include "password.h"
+#include "sentry.h"
 
 /* ---- child: threads accepting requests ---- */
 
@@ -134,6 +135,8 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
 
     cv_db_global_init();
     cv_error_clear(&err);
+    if (cv_sentry_start(cfg, "api", true, &err) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "child %u: no Sentry reports", slot);
     if (password_global_init(&err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "child %u: libsodium", slot);
         return 1;
@@ -176,6 +179,7 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     free(threads);
     mongoc_client_pool_destroy(shared.mongo_pool);
     cv_db_global_cleanup();
+    cv_sentry_stop();
     cv_log(CV_LOG_INFO, NULL, "responder %u stopped", slot);
     return child_stop && started == cfg->api_threads ? 0 : 1;
 }
@@ -455,6 +459,9 @@ static size_t pool_reap(struct pool *p, bool stopping)
                    (long)pid, WIFSIGNALED(status) ? "signal" : "exit",
                    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status),
                    p->pending && c->gen == p->pending_gen ? "" : "; replacing it");
+            cv_sentry_capture(CV_LOG_ERROR, NULL, "cv-api responder died (%s %d)",
+                              WIFSIGNALED(status) ? "signal" : "exit",
+                              WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
             if (p->pending && c->gen == p->pending_gen) {
                 pool_abandon_reload(p, "a new responder died while starting");
                 break;

@@ -27,6 +27,7 @@
 #include "cv_limits.h"
 #include "log.h"
 #include "notify.h"
+#include "sentry.h"
 #include "version.h"
 #include "worker.h"
 
@@ -160,7 +161,11 @@ int main(int argc, char **argv)
         cv_log(CV_LOG_WARN, NULL, "no reload thread: SIGHUP will be ignored");
     cv_log(CV_LOG_INFO, NULL, "cv-worker %s starting (APP_ENV=%s, analyzer %s)", CV_VERSION,
            cv_app_env_name(cfg.app_env), cfg.openai_api_key != NULL ? "openai" : "heuristic");
+    cv_error_clear(&err);
+    if (cv_sentry_start(&cfg, "worker", true, &err) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "no Sentry reports");
     rc = worker_run(&cfg, &worker_stop);
+    cv_sentry_stop();
     worker_stop = 1;   /* worker_run may return on its own: end the reloader too */
     if (reloader_started)
         pthread_join(reloader_tid, NULL);

@@ -19,6 +19,7 @@
 
 #include "env_file.h"
 #include "log.h"
+#include "sentry.h"
 
 #define CONFIG_MAX_FILE_VARS 256
 
@@ -432,6 +433,17 @@ static void read_jwt(struct config_loader *ld)
     read_string(ld, "JWT_ISSUER", "cv-analyzer", &cfg->jwt_issuer);
 }
 
+static void read_sentry(struct config_loader *ld)
+{
+    struct cv_sentry_dsn dsn;
+
+    read_string(ld, "SENTRY_DSN", NULL, &ld->cfg->sentry_dsn);
+    /* Not echoed: a DSN is a credential. */
+    if (ld->cfg->sentry_dsn != NULL && !cv_sentry_parse_dsn(ld->cfg->sentry_dsn, &dsn))
+        bad(ld, "SENTRY_DSN", NULL, "a Sentry DSN such as https://KEY@o1.ingest.sentry.io/123");
+    read_string(ld, "SENTRY_ENVIRONMENT", NULL, &ld->cfg->sentry_environment);
+}
+
 static void read_stripe(struct config_loader *ld)
 {
     struct cv_config *cfg = ld->cfg;
@@ -509,6 +521,7 @@ static void config_load_all(struct config_loader *ld)
     read_url(ld, "OPENAI_BASE_URL", "https://api.openai.com/v1", false, &cfg->openai_base_url);
     read_string(ld, "OPENAI_MODEL", "gpt-4o-mini", &cfg->openai_model);
     read_stripe(ld);
+    read_sentry(ld);
     read_url(ld, "FRONTEND_URL", "http://localhost:3000", true, &cfg->frontend_url);
     read_file_size(ld);
     read_storage(ld);
@@ -564,7 +577,8 @@ void cv_config_free(struct cv_config *cfg)
     char **strings[] = {
         &cfg->mongodb_uri, &cfg->mongodb_db, &cfg->redis_url, &cfg->redis_host,
         &cfg->redis_unix_path, &cfg->redis_password, &cfg->jwt_secret,
-        &cfg->jwt_secret_previous, &cfg->jwt_issuer,
+        &cfg->jwt_secret_previous, &cfg->sentry_dsn, &cfg->sentry_environment,
+        &cfg->jwt_issuer,
         &cfg->openai_api_key, &cfg->openai_base_url, &cfg->openai_model,
         &cfg->stripe_secret_key, &cfg->stripe_webhook_secret, &cfg->stripe_price_id_pro,
         &cfg->stripe_api_base, &cfg->frontend_url, &cfg->upload_dir, &cfg->s3_bucket,

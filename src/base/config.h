@@ -52,6 +52,8 @@ struct cv_config {
     char *jwt_secret;
     size_t jwt_secret_len;
     char *jwt_secret_previous;  /* NULL, or the secret before a rotation */
+    char *sentry_dsn;           /* NULL: no error reporting */
+    char *sentry_environment;   /* NULL: APP_ENV's name */
     size_t jwt_secret_previous_len;
     long jwt_expires_in_s;
     char *jwt_issuer;

@@ -57,6 +57,13 @@
 #define CV_POOL_RELOAD_READY_MS 15000
 /* How often the master looks at signals, readiness and the watchdog. */
 #define CV_POOL_MASTER_TICK_MS 100
+/* Sentry: events waiting to be sent per process (more are dropped, a
+ * report never blocks a request), the size of one envelope and of its
+ * message, and how long one send may take. */
+#define CV_SENTRY_QUEUE_MAX 64
+#define CV_SENTRY_EVENT_MAX_BYTES 4096
+#define CV_SENTRY_MESSAGE_MAX_BYTES 512
+#define CV_SENTRY_TIMEOUT_MS 3000
 /* The STATUS= line sent to systemd. */
 #define CV_NOTIFY_STATUS_MAX 256
 
