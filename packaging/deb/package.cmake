@@ -21,16 +21,17 @@ function(cv_gzip src dest)
 endfunction()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
              ${CV_DEB_DIR}/changelog ${CMAKE_SOURCE_DIR}/man/cv-api.8
-             ${CMAKE_SOURCE_DIR}/man/cv-worker.8 ${CMAKE_SOURCE_DIR}/man/cv-analyzer.env.5)
+             ${CMAKE_SOURCE_DIR}/man/cv-worker.8 ${CMAKE_SOURCE_DIR}/man/cv-admin.8
+             ${CMAKE_SOURCE_DIR}/man/cv-analyzer.env.5)
 cv_gzip(${CV_DEB_DIR}/changelog ${CV_PKG_BUILD}/changelog.Debian.gz)
-foreach(page cv-api.8 cv-worker.8 cv-analyzer.env.5)
+foreach(page cv-api.8 cv-worker.8 cv-admin.8 cv-analyzer.env.5)
   cv_gzip(${CMAKE_SOURCE_DIR}/man/${page} ${CV_PKG_BUILD}/${page}.gz)
 endforeach()
 
 install(FILES ${CV_DEB_DIR}/copyright ${CV_PKG_BUILD}/changelog.Debian.gz
         DESTINATION ${CV_DOC_DIR})
 install(FILES ${CV_PKG_BUILD}/cv-api.8.gz ${CV_PKG_BUILD}/cv-worker.8.gz
-        DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+        ${CV_PKG_BUILD}/cv-admin.8.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
 install(FILES ${CV_PKG_BUILD}/cv-analyzer.env.5.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
 
 set(CPACK_GENERATOR DEB)

@@ -29,11 +29,12 @@ ENV_FILE = pathlib.Path("/etc/cv-analyzer/cv-analyzer.env")
 LOCK = "/tmp/cv-analyzer-package-test.lock"
 DPKG_LOCK_WAIT_S = 600
 INSTALLED = [
-    "/usr/bin/cv-api", "/usr/bin/cv-worker",
+    "/usr/bin/cv-api", "/usr/bin/cv-worker", "/usr/bin/cv-admin",
     "/usr/lib/systemd/system/cv-api.service", "/usr/lib/systemd/system/cv-api.socket",
     "/usr/lib/systemd/system/cv-worker@.service", "/usr/lib/systemd/system/cv-analyzer.target",
     "/usr/lib/sysusers.d/cv-analyzer.conf", "/usr/lib/tmpfiles.d/cv-analyzer.conf",
     "/usr/share/man/man8/cv-api.8.gz", "/usr/share/man/man8/cv-worker.8.gz",
+    "/usr/share/man/man8/cv-admin.8.gz",
     "/usr/share/man/man5/cv-analyzer.env.5.gz",
     "/usr/share/doc/cv-analyzer/copyright", "/usr/share/doc/cv-analyzer/changelog.Debian.gz",
     "/usr/share/cv-analyzer/cv-analyzer.env.example",
@@ -77,7 +78,8 @@ def package(tmp_path_factory):
     build = pathlib.Path(os.environ.get("CV_RELEASE_BUILD_DIR", ROOT / "build"))
     assert (build / "CPackConfig.cmake").exists(), f"no release build in {build}"
     out = tmp_path_factory.mktemp("deb")
-    run("cmake", "--build", str(build), "--target", "cv-api", "cv-worker", timeout=900)
+    run("cmake", "--build", str(build), "--target", "cv-api", "cv-worker", "cv-admin",
+        timeout=900)
     run("cpack", "-G", "DEB", "-B", str(out), cwd=build, timeout=600)
     debs = sorted(out.glob(f"{PKG}_*.deb"))
     ddebs = sorted(out.glob(f"{PKG}-dbgsym_*.ddeb"))
@@ -132,7 +134,7 @@ def test_lintian_finds_no_error(package):
 def test_binaries_stripped_and_hardened(package, tmp_path):
     deb, _ = package
     run("dpkg-deb", "-x", str(deb), str(tmp_path))
-    for name in ("cv-api", "cv-worker"):
+    for name in ("cv-api", "cv-worker", "cv-admin"):
         path = tmp_path / "usr/bin" / name
         sections = run("readelf", "-S", "-W", str(path)).stdout
         assert ".debug_info" not in sections and ".gnu_debuglink" in sections
