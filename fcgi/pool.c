@@ -22,8 +22,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdbool.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -34,28 +35,33 @@
 #include <fcgiapp.h>
 
 #include "app.h"
-#include "db.h"
+#include "clock.h"
 #include "cv_limits.h"
 #include "listen.h"
 #include "log.h"
 #include "notify.h"
 #include "password.h"
+#include "runtime.h"
 #include "sentry.h"
 
 /* ---- child: threads accepting requests ---- */
 
-static volatile sig_atomic_t child_stop;
+/* Set by the signal handler, read by every responder thread: an atomic,
+ * which is both async-signal-safe (lock-free) and ordered across threads,
+ * unlike volatile sig_atomic_t, which is only the former. */
+static atomic_bool child_stop;
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "a stop flag must be lock-free to be set from a signal");
 
 static void child_on_signal(int sig)
 {
     (void)sig;
-    child_stop = 1;
+    atomic_store(&child_stop, true);
 }
 
 struct child_shared {
     const struct cv_config *cfg;
     struct cv_metrics *metrics;
-    mongoc_client_pool_t *mongo_pool;
+    struct cv_runtime rt;
     int listen_fd;
 };
 
@@ -76,13 +82,12 @@ static void *child_thread_main(void *arg)
     t.cfg = sh->cfg;
     t.metrics = sh->metrics;
     t.index = ct->index;
-    t.mongo = mongoc_client_pool_pop(sh->mongo_pool);
-    cv_redis_init(&t.redis, sh->cfg);
+    cv_runtime_thread_open(&sh->rt, &t.conns);
     if (FCGX_InitRequest(&req, sh->listen_fd, 0) != 0) {
         cv_log(CV_LOG_ERROR, NULL, "thread %u: FCGX_InitRequest failed", ct->index);
         goto done;
     }
-    while (!child_stop) {
+    while (!atomic_load(&child_stop)) {
         int rc = FCGX_Accept_r(&req);
 
         if (rc < 0) {
@@ -97,9 +102,7 @@ static void *child_thread_main(void *arg)
     }
     FCGX_Free(&req, 1);
 done:
-    cv_redis_close(&t.redis);
-    if (t.mongo != NULL)
-        mongoc_client_pool_push(sh->mongo_pool, t.mongo);
+    cv_runtime_thread_close(&sh->rt, &t.conns);
     return NULL;
 }
 
@@ -133,7 +136,6 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     (void)sigaction(SIGPIPE, &sa, NULL);
     (void)sigaction(SIGHUP, &sa, NULL);
 
-    cv_db_global_init();
     cv_error_clear(&err);
     if (cv_sentry_start(cfg, "api", true, &err) != CV_OK)
         cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "child %u: no Sentry reports", slot);
@@ -144,15 +146,13 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     shared.cfg = cfg;
     shared.metrics = metrics;
     shared.listen_fd = listen_fd;
-    shared.mongo_pool = cv_db_pool_create(cfg, &err);
-    if (shared.mongo_pool == NULL) {
+    if (cv_runtime_open(&shared.rt, cfg, (unsigned)cfg->api_threads, &err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "child %u: MongoDB pool", slot);
         return 1;
     }
-    (void)mongoc_client_pool_max_size(shared.mongo_pool, (uint32_t)cfg->api_threads);
     threads = calloc((size_t)cfg->api_threads, sizeof(*threads));
     if (threads == NULL) {
-        mongoc_client_pool_destroy(shared.mongo_pool);
+        cv_runtime_close(&shared.rt);
         return 1;
     }
     for (i = 0; i < cfg->api_threads; i++) {
@@ -160,7 +160,7 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
         threads[i].shared = &shared;
         if (pthread_create(&threads[i].tid, NULL, child_thread_main, &threads[i]) != 0) {
             cv_log(CV_LOG_ERROR, NULL, "child %u: pthread_create failed", slot);
-            child_stop = 1;
+            atomic_store(&child_stop, true);
             break;
         }
         started++;
@@ -177,11 +177,10 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);
     free(threads);
-    mongoc_client_pool_destroy(shared.mongo_pool);
-    cv_db_global_cleanup();
+    cv_runtime_close(&shared.rt);
     cv_sentry_stop();
     cv_log(CV_LOG_INFO, NULL, "responder %u stopped", slot);
-    return child_stop && started == cfg->api_threads ? 0 : 1;
+    return atomic_load(&child_stop) && started == cfg->api_threads ? 0 : 1;
 }
 
 /* ---- master: fork, watch, replace, reload, stop ---- */
@@ -218,27 +217,12 @@ struct pool {
     struct timespec pending_deadline;
 };
 
-static long ms_between(const struct timespec *a, const struct timespec *b)
-{
-    return (b->tv_sec - a->tv_sec) * 1000L + (b->tv_nsec - a->tv_nsec) / 1000000L;
-}
-
-static void ts_add_ms(struct timespec *t, long ms)
-{
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
 static struct timespec now_plus_ms(long ms)
 {
     struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    ts_add_ms(&t, ms);
+    cv_clock_now(&t);
+    cv_ts_add_ms(&t, ms);
     return t;
 }
 
@@ -288,7 +272,7 @@ static bool pool_spawn(struct pool *p, const struct cv_config *cfg, unsigned gen
     c->pid = pid;
     c->gen = gen;
     c->slot = slot;
-    clock_gettime(CLOCK_MONOTONIC, &c->started);
+    cv_clock_now(&c->started);
     return true;
 }
 
@@ -298,9 +282,9 @@ static void pool_fill(struct pool *p)
     struct timespec now;
     unsigned s;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    cv_clock_now(&now);
     for (s = 0; s < (unsigned)p->cfg->api_processes; s++) {
-        if (pool_find(p, p->gen, s) != NULL || ms_between(&p->respawn_at[s], &now) < 0)
+        if (pool_find(p, p->gen, s) != NULL || cv_ts_diff_ms(&p->respawn_at[s], &now) < 0)
             continue;
         if (!pool_spawn(p, p->cfg, p->gen, s))
             p->respawn_at[s] = now_plus_ms(CV_POOL_RESPAWN_BACKOFF_MS);
@@ -412,8 +396,8 @@ static void pool_check_reload(struct pool *p)
         pool_commit_reload(p);
         return;
     }
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (ms_between(&p->pending_deadline, &now) > 0)
+    cv_clock_now(&now);
+    if (cv_ts_diff_ms(&p->pending_deadline, &now) > 0)
         pool_abandon_reload(p, "the new responders did not report ready in time");
 }
 
@@ -444,7 +428,7 @@ static size_t pool_reap(struct pool *p, bool stopping)
     int status;
     pid_t pid;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    cv_clock_now(&now);
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         for (i = 0; i < POOL_TABLE_SIZE; i++) {
             struct pool_child *c = &p->table[i];
@@ -466,10 +450,10 @@ static size_t pool_reap(struct pool *p, bool stopping)
                 pool_abandon_reload(p, "a new responder died while starting");
                 break;
             }
-            died_early = ms_between(&c->started, &now) < CV_POOL_CHILD_MIN_LIFE_MS;
+            died_early = cv_ts_diff_ms(&c->started, &now) < CV_POOL_CHILD_MIN_LIFE_MS;
             p->respawn_at[c->slot] = now;
             if (died_early)
-                ts_add_ms(&p->respawn_at[c->slot], CV_POOL_RESPAWN_BACKOFF_MS);
+                cv_ts_add_ms(&p->respawn_at[c->slot], CV_POOL_RESPAWN_BACKOFF_MS);
             break;
         }
     }
@@ -479,7 +463,7 @@ static size_t pool_reap(struct pool *p, bool stopping)
         if (c->pid == 0)
             continue;
         alive++;
-        if (c->retiring && ms_between(&c->kill_at, &now) > 0) {
+        if (c->retiring && cv_ts_diff_ms(&c->kill_at, &now) > 0) {
             cv_log(CV_LOG_WARN, NULL, "responder %u (pid %ld) still busy after the grace "
                    "period: killing it", c->slot, (long)c->pid);
             (void)kill(c->pid, SIGKILL);

@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,6 @@
 #include <sodium.h>
 
 #include "config.h"
-#include "db.h"
 #include "cv_limits.h"
 #include "log.h"
 #include "notify.h"
@@ -33,12 +33,14 @@
 
 extern char **environ;
 
-static volatile sig_atomic_t worker_stop;
+/* Set by the signal handler, read by every job thread (worker.h). */
+static atomic_bool worker_stop;
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "a stop flag must be lock-free to be set from a signal");
 
 static void worker_on_signal(int sig)
 {
     (void)sig;
-    worker_stop = 1;
+    atomic_store(&worker_stop, true);
 }
 
 /* The SIGHUP thread: what it reads again, and the running configuration. */
@@ -86,7 +88,7 @@ static void *reloader_main(void *arg)
 
     sigemptyset(&hup);
     sigaddset(&hup, SIGHUP);
-    while (!worker_stop) {
+    while (!atomic_load(&worker_stop)) {
         if (sigtimedwait(&hup, NULL, &wake) == SIGHUP)
             reload_once(arg);
     }
@@ -149,7 +151,6 @@ int main(int argc, char **argv)
         cv_config_free(&cfg);
         return 1;
     }
-    cv_db_global_init();
     /* SIGHUP is blocked in every thread (created after this) and taken by
      * the reloader alone; if it cannot start, SIGHUP stays blocked. */
     sigemptyset(&hup);
@@ -166,10 +167,9 @@ int main(int argc, char **argv)
         cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "no Sentry reports");
     rc = worker_run(&cfg, &worker_stop);
     cv_sentry_stop();
-    worker_stop = 1;   /* worker_run may return on its own: end the reloader too */
+    atomic_store(&worker_stop, true);   /* worker_run may return on its own: end the reloader too */
     if (reloader_started)
         pthread_join(reloader_tid, NULL);
-    cv_db_global_cleanup();
     curl_global_cleanup();
     cv_config_free(&cfg);
     return rc;

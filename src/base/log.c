@@ -24,6 +24,12 @@ static const char *log_component = "cv";
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
+const char *cv_log_level_name(enum cv_log_level level)
+{
+    return (size_t)level < sizeof(level_names) / sizeof(level_names[0]) ? level_names[level]
+                                                                        : "info";
+}
+
 void cv_log_init(enum cv_log_level min_level, const char *component)
 {
     atomic_store(&log_min, (int)min_level);
@@ -38,12 +44,6 @@ void cv_log_set_level(enum cv_log_level min_level)
 bool cv_log_enabled(enum cv_log_level level)
 {
     return (int)level >= atomic_load(&log_min);
-}
-
-const char *cv_log_level_name(enum cv_log_level level)
-{
-    return (unsigned)level < sizeof(level_names) / sizeof(level_names[0])
-               ? level_names[level] : "unknown";
 }
 
 bool cv_log_level_parse(const char *s, enum cv_log_level *out)

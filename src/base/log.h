@@ -30,11 +30,11 @@ void cv_log_init(enum cv_log_level min_level, const char *component);
 void cv_log_set_level(enum cv_log_level min_level);
 bool cv_log_enabled(enum cv_log_level level);
 
-/* "debug", "info", "warn" or "error". */
-const char *cv_log_level_name(enum cv_log_level level);
-
 /* Parse "debug|info|warn|error"; false if it is none of them. */
 bool cv_log_level_parse(const char *s, enum cv_log_level *out);
+
+/* "debug", "info", "warn" or "error". */
+const char *cv_log_level_name(enum cv_log_level level);
 
 /* request_id and error may be NULL. */
 void cv_log(enum cv_log_level level, const char *request_id,

@@ -97,7 +97,8 @@ http {{
               "--acme-root", d / "acme", "--socket", stack.state / "run" / "cv-api.sock",
               "--listen-http", f"127.0.0.1:{http_port}",
               "--listen-https", f"127.0.0.1:{https_port}",
-              "--access-log", d / "access.log", "--nginx-dir", nginx_dir)
+              "--access-log", d / "access.log", "--nginx-dir", nginx_dir,
+              "--cv-api", stack.build / "cv-api")
     assert "test is successful" in out.stderr, out.stderr
     assert not re.search(r"@[A-Z_]+@", (nginx_dir / "sites-available/cv-analyzer.conf").read_text())
     run("nginx", "-c", str(nginx_dir / "nginx.conf"), "-e", str(d / "error.log"))
