@@ -121,11 +121,14 @@ def test_control_fields(package):
     files = run("dpkg-deb", "-c", str(deb)).stdout
     assert "etc/cv-analyzer" not in files   # the env file is generated, never shipped
     assert ".build-id" in run("dpkg-deb", "-c", str(ddeb)).stdout
+    # Paths in the package, not in the build tree (fix-dbgsym.sh).
+    md5sums = run("dpkg-deb", "-I", str(ddeb), "md5sums").stdout
+    assert all(l.split("  ", 1)[1].startswith("usr/lib/debug/") for l in md5sums.splitlines())
 
 
 def test_lintian_finds_no_error(package):
-    deb, _ = package
-    r = run("lintian", "--no-tag-display-limit", str(deb), check=False, timeout=600)
+    deb, ddeb = package
+    r = run("lintian", "--no-tag-display-limit", str(deb), str(ddeb), check=False, timeout=600)
     errors = [l for l in r.stdout.splitlines() if l.startswith("E:")]
     print("\n" + r.stdout)
     assert not errors, r.stdout
