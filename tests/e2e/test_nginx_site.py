@@ -20,6 +20,7 @@ from test_pool import wait_for
 
 INSTALL_SERVER = ROOT / "deploy" / "install-server"
 HSTS = "max-age=63072000; includeSubDomains"
+RAW_TRIES = 3
 
 
 def run(*cmd, **kw):
@@ -53,7 +54,23 @@ class Site:
                             verify=ssl.create_default_context(cafile=self.ca), **kw)
 
     def raw(self, request, tls=True):
-        """Send raw bytes (HTTP/1.1); return (status, headers, body)."""
+        """Send raw bytes (HTTP/1.1); return (status, headers, body). nginx
+        may answer and close before it has read all of an over-long
+        request, and the client then sees a reset instead of the answer:
+        such a transport failure is tried again (RAW_TRIES in all)."""
+        for attempt in range(RAW_TRIES):
+            try:
+                data = self._raw_once(request, tls)
+                break
+            except (ssl.SSLError, ConnectionError):
+                if attempt == RAW_TRIES - 1:
+                    raise
+        head, _, body = data.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        headers = {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+        return int(lines[0].split()[1]), headers, body
+
+    def _raw_once(self, request, tls):
         with socket.create_connection(("127.0.0.1", self.https_port), timeout=30) as s:
             conn = s
             if tls:
@@ -63,10 +80,7 @@ class Site:
             data = b""
             while chunk := conn.recv(65536):
                 data += chunk
-        head, _, body = data.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        headers = {k.lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
-        return int(lines[0].split()[1]), headers, body
+        return data
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +180,7 @@ def test_nginx_errors_are_json_with_hsts(site):
     ("nul in path", b"GET /api/%00 HTTP/1.1\r\nHost: cv.test\r\nConnection: close\r\n\r\n",
      400, "bad_request"),
     ("garbage request line", b"GET /api/health HTTP/9\r\nHost: cv.test\r\n\r\n", 505, "bad_request"),
-    ("long uri", b"GET /api/" + b"a" * 40_000 + b" HTTP/1.1\r\nHost: cv.test\r\n"
+    ("long uri", b"GET /api/" + b"a" * 9_000 + b" HTTP/1.1\r\nHost: cv.test\r\n"
      b"Connection: close\r\n\r\n", 414, "uri_too_long"),
     ("100 KB cookie", b"GET /api/health HTTP/1.1\r\nHost: cv.test\r\nCookie: c="
      + b"x" * 100_000 + b"\r\nConnection: close\r\n\r\n", 400, "header_too_large"),
