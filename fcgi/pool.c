@@ -476,7 +476,7 @@ static size_t pool_reap(struct pool *p, bool stopping)
 int cv_pool_run(struct cv_config *cfg, int listen_fd, struct cv_metrics *metrics,
                 const struct cv_pool_reload *reload)
 {
-    struct timespec tick = { 0, CV_POOL_MASTER_TICK_MS * 1000000L };
+    struct timespec tick = { 0, 0 };
     struct cv_error err;
     struct pool *p;
     sigset_t set;
@@ -489,6 +489,7 @@ int cv_pool_run(struct cv_config *cfg, int listen_fd, struct cv_metrics *metrics
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "listening socket");
         return 1;
     }
+    cv_ts_add_ms(&tick, CV_POOL_MASTER_WAKE_MS);
     p = calloc(1, sizeof(*p));
     if (p == NULL)
         return 1;
