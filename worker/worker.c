@@ -21,6 +21,7 @@
 #include "job.h"
 #include "log.h"
 #include "notifier.h"
+#include "notify.h"
 #include "queue.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -281,7 +282,10 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     notifier = notifier_start(&shared.rt, stop);
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads%s", started,
            notifier != NULL ? " and the e-mail notifier" : "");
+    if (started > 0)
+        cv_notify_ready("running %d job threads", started);
     while (!atomic_load(stop) && started > 0) {
+        cv_notify_watchdog();   /* this loop turning is what proves liveness */
         cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
         if (tick % WORKER_DEPS_CHECK_EVERY_POLLS == 0 || !deps_ok)
@@ -289,6 +293,7 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
         if (deps_ok)
             worker_housekeeping(&ctx, tick);
     }
+    cv_notify_stopping();
     cv_log(CV_LOG_INFO, NULL, "cv-worker stopping: finishing jobs in flight");
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);
