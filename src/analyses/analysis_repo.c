@@ -101,7 +101,6 @@ static void analysis_from_bson(const bson_t *doc, struct analysis *a)
     a->updated_at_ms = bson_get_date(doc, "updatedAt");
     a->started_at_ms = bson_get_date(doc, "startedAt");
     a->completed_at_ms = bson_get_date(doc, "completedAt");
-    a->enqueued_at_ms = bson_get_date(doc, "enqueuedAt");
 }
 
 enum cv_status analysis_repo_insert(struct cv_ctx *ctx, struct analysis *a, struct cv_error *err)
@@ -141,7 +140,6 @@ enum cv_status analysis_repo_insert(struct cv_ctx *ctx, struct analysis *a, stru
     BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
     BSON_APPEND_NULL(&doc, "startedAt");
     BSON_APPEND_NULL(&doc, "completedAt");
-    BSON_APPEND_NULL(&doc, "enqueuedAt");
     coll = analyses(ctx);
     if (!mongoc_collection_insert_one(coll, &doc, NULL, NULL, &berr))
         st = db_write_error(&berr, CV_OK, err, "insert analysis");
@@ -351,26 +349,6 @@ static enum cv_status update_one(struct cv_ctx *ctx, const bson_t *filter, const
                          NULL, err, what);
 }
 
-enum cv_status analysis_repo_mark_enqueued(struct cv_ctx *ctx, const char *id,
-                                           struct cv_error *err)
-{
-    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
-    enum cv_status st;
-
-    if (!filter_for(&filter, id, NULL)) {
-        bson_destroy(&filter);
-        bson_destroy(&update);
-        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
-    }
-    BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
-    BSON_APPEND_DATE_TIME(&set, "enqueuedAt", cv_time_now_ms());
-    bson_append_document_end(&update, &set);
-    st = update_one(ctx, &filter, &update, NULL, err, "mark enqueued");
-    bson_destroy(&filter);
-    bson_destroy(&update);
-    return st;
-}
-
 enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
                                             const char *user_id, struct cv_error *err)
 {
@@ -389,7 +367,6 @@ enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
     BSON_APPEND_NULL(&set, "error");
     BSON_APPEND_NULL(&set, "startedAt");
     BSON_APPEND_NULL(&set, "completedAt");
-    BSON_APPEND_NULL(&set, "enqueuedAt");
     BSON_APPEND_INT32(&set, "attempts", 0);
     BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
     bson_append_document_end(&update, &set);
@@ -419,7 +396,6 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
 
     *count = 0;
     BSON_APPEND_UTF8(&filter, "status", "queued");
-    BSON_APPEND_NULL(&filter, "enqueuedAt");
     BSON_APPEND_DOCUMENT_BEGIN(&filter, "createdAt", &lt);
     BSON_APPEND_DATE_TIME(&lt, "$lt", older_than_ms);
     bson_append_document_end(&filter, &lt);

@@ -15,6 +15,12 @@
 #define CV_QUEUE_DELAYED "cv:analysis:delayed"      /* sorted set: due ms -> "id|requestId" */
 #define CV_QUEUE_DEAD "cv:analysis:dead"            /* stream of jobs out of attempts */
 #define CV_QUEUE_DEAD_MAXLEN 100000
+/* Hash: analysis id -> how many of its jobs are in the stream or the
+ * delayed set and not settled yet. Redis owns "this analysis is queued":
+ * cv_queue_enqueue adds one in the same script as its XADD, cv_queue_settle
+ * takes one away in the same script as its XACK, so the two never
+ * disagree, and no record is marked after the XADD (see analysis_repo.h). */
+#define CV_QUEUE_LIVE "cv:analysis:live"
 #define CV_QUEUE_RELEASE_BATCH 20
 
 /* One delivered job. */
@@ -42,7 +48,8 @@ enum cv_status cv_queue_stats(struct cv_redis *redis, struct queue_stats *out,
  * Redis is down or refuses. */
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err) CV_WARN_UNUSED;
 
-/* Add the job {analysisId, requestId} to the stream. CV_ERR_UNAVAILABLE
+/* Add the job {analysisId, requestId} to the stream and count it live for
+ * the analysis (CV_QUEUE_LIVE), atomically (one script). CV_ERR_UNAVAILABLE
  * when Redis is down; the job may then or may not be in the stream (a
  * reply lost after XADD), which the worker's idempotence covers. */
 enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
@@ -59,8 +66,19 @@ enum cv_status cv_queue_claim_stale(struct cv_redis *redis, const char *consumer
                                     long min_idle_ms, struct queue_job *job, bool *got,
                                     struct cv_error *err) CV_WARN_UNUSED;
 
+/* Acknowledge a job that goes on in the delayed set (a retry). */
 enum cv_status cv_queue_ack(struct cv_redis *redis, const struct queue_job *job,
                             struct cv_error *err) CV_WARN_UNUSED;
+
+/* Acknowledge a job that is over (its analysis completed, failed or is
+ * gone) and count it no longer live, atomically (one script). */
+enum cv_status cv_queue_settle(struct cv_redis *redis, const struct queue_job *job,
+                               struct cv_error *err) CV_WARN_UNUSED;
+
+/* *live = the number of live jobs of the analysis (CV_QUEUE_LIVE): 0 means
+ * nothing in Redis will ever run it. */
+enum cv_status cv_queue_live_jobs(struct cv_redis *redis, const char *analysis_id,
+                                  long long *live, struct cv_error *err) CV_WARN_UNUSED;
 
 /* Schedule the job again at due_ms (a retry with backoff). */
 enum cv_status cv_queue_delay(struct cv_redis *redis, const struct queue_job *job, int64_t due_ms,
