@@ -103,6 +103,34 @@ def test_the_checker_finds_nothing_after_the_loaded_run(istack, loaded_run):
     assert r.returncode == 0 and "0 problems" in r.stdout, r.stdout + r.stderr
 
 
+def test_a_webhook_that_cannot_take_the_users_lease_is_503_and_applied_on_redelivery(
+        istack, db):
+    """Another writer holds the user document (its lease) past the wait:
+    the event is not applied, so it is not acknowledged (5xx) nor recorded
+    as processed; Stripe's redelivery then applies it."""
+    w = wl.Workload(istack, users=1)
+    u = w.register()
+    holder = f"cv:lock:user:{u.id}"
+    payload = stripe_mock.event("checkout.session.completed",
+                                stripe_mock.checkout_session(u.id, u.customer, u.subscription))
+    event_id = json.loads(payload)["id"]
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    redis_cli(istack, "SET", holder, "another-writer", "PX", "60000")
+    try:
+        r = w.client().post("/api/billing/webhook", content=payload, headers={
+            **headers, "Stripe-Signature": stripe_mock.sign(payload, istack.stripe.webhook_secret)})
+        assert r.status_code == 503, r.text
+        assert db.stripe_events.find_one({"_id": event_id})["status"] == "received"
+        assert w.client().get("/api/auth/me", headers=u.auth).json()["user"]["plan"] == "free"
+    finally:
+        redis_cli(istack, "DEL", holder)
+    r = w.client().post("/api/billing/webhook", content=payload, headers={
+        **headers, "Stripe-Signature": stripe_mock.sign(payload, istack.stripe.webhook_secret)})
+    assert r.status_code == 200, r.text
+    assert db.stripe_events.find_one({"_id": event_id})["status"] == "processed"
+    assert w.client().get("/api/auth/me", headers=u.auth).json()["user"]["plan"] == "pro"
+
+
 # ---------------------------------------------------------------- planted problems
 
 def kinds_for(stack, ident):
