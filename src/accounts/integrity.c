@@ -131,7 +131,7 @@ static enum cv_status entry_analysis(struct cv_ctx *ctx, const char *entry_id, c
     size_t i;
 
     out[0] = '\0';
-    st = cv_redis_command(ctx->redis, true, &rep, err, "XRANGE %s %s %s", CV_QUEUE_STREAM,
+    st = cv_redis_command(ctx->redis, true, &rep, err, "XRANGE %s %s %s", CV_KEY_JOBS,
                           entry_id, entry_id);
     if (st != CV_OK)
         return st;
@@ -177,7 +177,7 @@ static enum cv_status live_pending(struct cv_ctx *ctx, struct strset *live, stru
         size_t i;
 
         st = cv_redis_command(ctx->redis, true, &rep, err, "XPENDING %s %s %s + %d",
-                              CV_QUEUE_STREAM, CV_QUEUE_GROUP, start, INTEGRITY_REDIS_BATCH);
+                              CV_KEY_JOBS, CV_KEY_JOBS_GROUP, start, INTEGRITY_REDIS_BATCH);
         if (st != CV_OK)
             return st;
         more = rep->type == REDIS_REPLY_ARRAY && rep->elements == INTEGRITY_REDIS_BATCH;
@@ -206,7 +206,7 @@ static enum cv_status live_undelivered(struct cv_ctx *ctx, struct strset *live,
     size_t i, j;
     bool more = true;
 
-    st = cv_redis_command(ctx->redis, true, &rep, err, "XINFO GROUPS %s", CV_QUEUE_STREAM);
+    st = cv_redis_command(ctx->redis, true, &rep, err, "XINFO GROUPS %s", CV_KEY_JOBS);
     if (st != CV_OK)
         return st;
     for (i = 0; rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++) {
@@ -218,7 +218,7 @@ static enum cv_status live_undelivered(struct cv_ctx *ctx, struct strset *live,
             if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
                 continue;
             if (strcmp(k->str, "name") == 0)
-                ours = strcmp(v->str, CV_QUEUE_GROUP) == 0;
+                ours = strcmp(v->str, CV_KEY_JOBS_GROUP) == 0;
             else if (strcmp(k->str, "last-delivered-id") == 0)
                 last = v->str;
         }
@@ -230,7 +230,7 @@ static enum cv_status live_undelivered(struct cv_ctx *ctx, struct strset *live,
         return CV_OK;   /* no stream or no group yet */
     while (st == CV_OK && more) {
         st = cv_redis_command(ctx->redis, true, &rep, err, "XRANGE %s %s + COUNT %d",
-                              CV_QUEUE_STREAM, start, INTEGRITY_REDIS_BATCH);
+                              CV_KEY_JOBS, start, INTEGRITY_REDIS_BATCH);
         if (st != CV_OK)
             return st;
         more = rep->type == REDIS_REPLY_ARRAY && rep->elements == INTEGRITY_REDIS_BATCH;
@@ -262,7 +262,7 @@ static enum cv_status live_delayed(struct cv_ctx *ctx, struct strset *live, stru
     enum cv_status st;
     size_t i;
 
-    st = cv_redis_command(ctx->redis, true, &rep, err, "ZRANGE %s 0 -1", CV_QUEUE_DELAYED);
+    st = cv_redis_command(ctx->redis, true, &rep, err, "ZRANGE %s 0 -1", CV_KEY_JOBS_DELAYED);
     if (st != CV_OK)
         return st;
     for (i = 0; st == CV_OK && rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++) {

@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <sodium.h>
 
 #include "log.h"
 #include "stripe_client.h"

@@ -3,9 +3,9 @@
  */
 #include "lease.h"
 
-#include <time.h>
-
 #include <sodium.h>
+
+#include "clock.h"
 
 /* KEYS[1] the lease, ARGV[1] the owner: delete it only if still ours. */
 static const char lease_release_script[] =
@@ -87,11 +87,8 @@ enum cv_status cv_lease_acquire_wait(struct cv_redis *redis, const char *key, co
     enum cv_status st;
 
     for (polls = 0; polls <= wait_ms / CV_LEASE_POLL_MS; polls++) {
-        if (polls > 0) {
-            struct timespec ts = { 0, CV_LEASE_POLL_MS * 1000000L };
-            while (nanosleep(&ts, &ts) != 0)
-                ;
-        }
+        if (polls > 0)
+            cv_sleep_ms(CV_LEASE_POLL_MS);
         st = cv_lease_acquire(redis, key, owner, ttl_ms, acquired, err);
         if (st != CV_OK || *acquired)
             return st;

@@ -1,7 +1,8 @@
 /*
  * lease.h (src/) - a lease on a Redis key: a lock that expires by itself,
  * held by an owner token, so a crashed holder blocks others for one TTL
- * at most. The user document's lease (user_repo.h) is this.
+ * at most. The analysis lease of the worker and the user document's lease
+ * (user_repo.h) are both this.
  *
  * Acquire is SET NX PX; release and extend act only while the key still
  * holds the caller's token (one Lua script each, atomic in Redis), so an

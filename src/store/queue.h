@@ -9,18 +9,13 @@
 
 #include "cv_status.h"
 #include "redis_conn.h"
+#include "redis_keys.h"
 
-#define CV_QUEUE_STREAM "cv:analysis:jobs"
-#define CV_QUEUE_GROUP "cv-workers"
-#define CV_QUEUE_DELAYED "cv:analysis:delayed"      /* sorted set: due ms -> "id|requestId" */
-#define CV_QUEUE_DEAD "cv:analysis:dead"            /* stream of jobs out of attempts */
+/* Key names and lifetimes: redis_keys.h (CV_KEY_JOBS*). */
+
+/* Entries kept in the dead-letter stream (XADD MAXLEN ~). */
 #define CV_QUEUE_DEAD_MAXLEN 100000
-/* Hash: analysis id -> how many of its jobs are in the stream or the
- * delayed set and not settled yet. Redis owns "this analysis is queued":
- * cv_queue_enqueue adds one in the same script as its XADD, cv_queue_settle
- * takes one away in the same script as its XACK, so the two never
- * disagree, and no record is marked after the XADD (see analysis_repo.h). */
-#define CV_QUEUE_LIVE "cv:analysis:live"
+/* Delayed jobs moved back to the stream per call of cv_queue_release_due. */
 #define CV_QUEUE_RELEASE_BATCH 20
 
 /* One delivered job. */
@@ -49,7 +44,7 @@ enum cv_status cv_queue_stats(struct cv_redis *redis, struct queue_stats *out,
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err) CV_WARN_UNUSED;
 
 /* Add the job {analysisId, requestId} to the stream and count it live for
- * the analysis (CV_QUEUE_LIVE), atomically (one script). CV_ERR_UNAVAILABLE
+ * the analysis (CV_KEY_JOBS_LIVE), atomically (one script). CV_ERR_UNAVAILABLE
  * when Redis is down; the job may then or may not be in the stream (a
  * reply lost after XADD), which the worker's idempotence covers. */
 enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
@@ -75,7 +70,7 @@ enum cv_status cv_queue_ack(struct cv_redis *redis, const struct queue_job *job,
 enum cv_status cv_queue_settle(struct cv_redis *redis, const struct queue_job *job,
                                struct cv_error *err) CV_WARN_UNUSED;
 
-/* *live = the number of live jobs of the analysis (CV_QUEUE_LIVE): 0 means
+/* *live = the number of live jobs of the analysis (CV_KEY_JOBS_LIVE): 0 means
  * nothing in Redis will ever run it. */
 enum cv_status cv_queue_live_jobs(struct cv_redis *redis, const char *analysis_id,
                                   long long *live, struct cv_error *err) CV_WARN_UNUSED;
@@ -93,9 +88,9 @@ enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size
 enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_job *job,
                                     const char *reason, struct cv_error *err) CV_WARN_UNUSED;
 
-/* A lease on one analysis, so two workers never process it at once:
- * SET NX PX. *acquired false when another owner holds it. Unlock deletes
- * the lease only when it is still ours. */
+/* A lease on one analysis (lease.h, key CV_KEY_ANALYSIS_LEASE_PREFIX), so
+ * two workers never process it at once. *acquired false when another
+ * owner holds it. Unlock deletes the lease only when it is still ours. */
 enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, const char *owner,
                              long lease_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner);

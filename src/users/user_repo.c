@@ -8,11 +8,10 @@
 
 #include "bson_util.h"
 #include "log.h"
+#include "redis_keys.h"
 #include "timefmt.h"
 
 #define USERS "users"
-/* String, + user id: the owner token of the user document's one writer. */
-#define USER_LEASE_KEY_PREFIX "cv:lock:user:"
 
 static int schema_ready;   /* set once per process, atomically */
 
@@ -178,16 +177,16 @@ enum cv_status user_repo_lease(struct cv_ctx *ctx, const char *id, long wait_ms,
                                struct user_lease *lease, bool *acquired, struct cv_error *err)
 {
     bson_oid_t oid;
-    int n;
+    enum cv_status st;
 
     *acquired = false;
     memset(lease, 0, sizeof(*lease));
     if (!cv_oid_parse(id, strlen(id), &oid))
         return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
     memcpy(lease->user_id, id, USER_ID_HEX_LEN);
-    n = snprintf(lease->key, sizeof(lease->key), USER_LEASE_KEY_PREFIX "%s", id);
-    if (n < 0 || (size_t)n >= sizeof(lease->key))
-        return cv_error_set(err, CV_ERR_INTERNAL, "lease key too long");
+    st = cv_redis_key(lease->key, sizeof(lease->key), CV_KEY_USER_LEASE_PREFIX, id, err);
+    if (st != CV_OK)
+        return st;
     cv_lease_owner_new(lease->owner);
     return cv_lease_acquire_wait(ctx->redis, lease->key, lease->owner, USER_LEASE_TTL_MS, wait_ms,
                                  acquired, err);

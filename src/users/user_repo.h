@@ -26,6 +26,7 @@
 #include "ctx.h"
 #include "cv_status.h"
 #include "lease.h"
+#include "redis_keys.h"
 #include "password.h"
 #include "plans.h"
 
@@ -75,7 +76,7 @@ enum cv_status user_repo_find_by_id(struct cv_ctx *ctx, const char *id, struct c
 
 struct user_lease {
     char user_id[USER_ID_HEX_LEN + 1];
-    char key[64];
+    char key[CV_REDIS_KEY_MAX_BYTES];
     char owner[CV_LEASE_OWNER_MAX];
 };
 
