@@ -384,10 +384,12 @@ enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
 }
 
 enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                           const char *after_id,
                                            char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
                                            size_t *count, struct cv_error *err)
 {
-    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, lt, proj;
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, lt, gt, proj, sort;
+    bson_oid_t after;
     mongoc_collection_t *coll;
     mongoc_cursor_t *cur;
     const bson_t *doc;
@@ -399,9 +401,17 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
     BSON_APPEND_DOCUMENT_BEGIN(&filter, "createdAt", &lt);
     BSON_APPEND_DATE_TIME(&lt, "$lt", older_than_ms);
     bson_append_document_end(&filter, &lt);
+    if (after_id != NULL && cv_oid_parse(after_id, strlen(after_id), &after)) {
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &gt);
+        BSON_APPEND_OID(&gt, "$gt", &after);
+        bson_append_document_end(&filter, &gt);
+    }
     BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
     BSON_APPEND_INT32(&proj, "_id", 1);
     bson_append_document_end(&opts, &proj);
+    BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);
+    BSON_APPEND_INT32(&sort, "_id", 1);
+    bson_append_document_end(&opts, &sort);
     BSON_APPEND_INT64(&opts, "limit", (int64_t)max);
     coll = analyses(ctx);
     cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);

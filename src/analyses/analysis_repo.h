@@ -69,8 +69,10 @@ enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
                                             struct cv_error *err) CV_WARN_UNUSED;
 
 /* Ids of queued records created before older_than_ms (the sweep asks
- * Redis which of them have no live job), at most max of them. */
+ * Redis which of them have no live job), in _id order after after_id (NULL
+ * or "": from the first), at most max of them. */
 enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                           const char *after_id,
                                            char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
                                            size_t *count, struct cv_error *err) CV_WARN_UNUSED;
 

@@ -12,6 +12,8 @@
  */
 #include "analysis_service.h"
 
+#include <string.h>
+
 #include "analysis_repo.h"
 #include "lease.h"
 #include "log.h"
@@ -20,8 +22,12 @@
 #include "timefmt.h"
 
 #define SWEEP_BATCH_MAX 100
+/* Pages a sweep reads at most (the next sweep starts again from the first). */
+#define SWEEP_PAGES_MAX 50
 /* A retry holds the record's lease for one database write. */
 #define ANALYSIS_RETRY_LEASE_MS 10000L
+/* How long a retry waits for a worker to let go of the record. */
+#define ANALYSIS_RETRY_WAIT_MS 2000L
 
 /* Undo steps quietly: the first error is what the caller reports. */
 static void undo_quota(struct cv_ctx *ctx, const struct quota_use *use)
@@ -102,10 +108,11 @@ enum cv_status analysis_retry(struct cv_ctx *ctx, const char *id, const char *us
     bool acquired;
 
     /* failed -> queued is a write of the record: under its lease, like the
-     * worker's, so the two can never overlap (a worker holds it only to
-     * drop a duplicate job of a failed analysis, briefly). */
+     * worker's, so the two can never overlap (a worker holding it on a
+     * failed analysis is ending its job or dropping a duplicate: briefly). */
     cv_lease_owner_new(owner);
-    st = cv_queue_lock(ctx->redis, id, owner, ANALYSIS_RETRY_LEASE_MS, &acquired, err);
+    st = cv_queue_lock_wait(ctx->redis, id, owner, ANALYSIS_RETRY_LEASE_MS,
+                            ANALYSIS_RETRY_WAIT_MS, &acquired, err);
     if (st != CV_OK)
         return st;
     if (!acquired)
@@ -129,15 +136,14 @@ enum cv_status analysis_delete(struct cv_ctx *ctx, const char *id, const char *u
     return st;
 }
 
-enum cv_status analysis_requeue_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
-                                         size_t *requeued, struct cv_error *err)
+/* One page of the sweep: queue the records of ids that Redis has no job
+ * for and that are still queued. */
+static enum cv_status requeue_page(struct cv_ctx *ctx, char (*ids)[USER_ID_HEX_LEN + 1], size_t n,
+                                   size_t *requeued, struct cv_error *err)
 {
-    char ids[SWEEP_BATCH_MAX][USER_ID_HEX_LEN + 1];
-    size_t n, i;
-    enum cv_status st;
+    enum cv_status st = CV_OK;
+    size_t i;
 
-    *requeued = 0;
-    st = analysis_repo_find_stranded(ctx, older_than_ms, ids, SWEEP_BATCH_MAX, &n, err);
     for (i = 0; st == CV_OK && i < n; i++) {
         struct analysis a;
         long long live = 0;
@@ -160,6 +166,26 @@ enum cv_status analysis_requeue_stranded(struct cv_ctx *ctx, int64_t older_than_
         if (st == CV_ERR_NOT_FOUND) {   /* deleted meanwhile */
             cv_error_clear(err);
             st = CV_OK;
+        }
+    }
+    return st;
+}
+
+enum cv_status analysis_requeue_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                         size_t *requeued, struct cv_error *err)
+{
+    char ids[SWEEP_BATCH_MAX][USER_ID_HEX_LEN + 1], after[USER_ID_HEX_LEN + 1] = "";
+    size_t n = SWEEP_BATCH_MAX, pages;
+    enum cv_status st = CV_OK;
+
+    /* Page by _id: a backlog of queued records that do have jobs must not
+     * hide a stranded one behind it. */
+    *requeued = 0;
+    for (pages = 0; st == CV_OK && n == SWEEP_BATCH_MAX && pages < SWEEP_PAGES_MAX; pages++) {
+        st = analysis_repo_find_stranded(ctx, older_than_ms, after, ids, SWEEP_BATCH_MAX, &n, err);
+        if (st == CV_OK && n > 0) {
+            memcpy(after, ids[n - 1], sizeof(after));
+            st = requeue_page(ctx, ids, n, requeued, err);
         }
     }
     return st;

@@ -7,6 +7,12 @@
 
 #include "clock.h"
 
+/* KEYS[1] the lease, ARGV[1] the owner, ARGV[2] the TTL in ms: take it
+ * unless another owner holds it (SET NX PX); 1 when it is ours. */
+static const char lease_acquire_script[] =
+    "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end "
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+    "redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end return 0";
 /* KEYS[1] the lease, ARGV[1] the owner: delete it only if still ours. */
 static const char lease_release_script[] =
     "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
@@ -23,15 +29,17 @@ enum cv_status cv_lease_acquire(struct cv_redis *redis, const char *key, const c
     enum cv_status st;
 
     *acquired = false;
-    /* Not idempotent: a SET NX resent after a lost reply finds its own
-     * lease and reports it as someone else's. */
-    st = cv_redis_command(redis, false, &rep, err, "SET %s %s NX PX %ld", key, owner, ttl_ms);
+    /* Safe to send again on a fresh connection (the script finds a lease
+     * its first sending took as its own), so a connection Redis dropped
+     * while idle costs no 503. */
+    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 1 %s %s %ld", lease_acquire_script, key,
+                          owner, ttl_ms);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_ERROR)
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "SET NX %s: %s", key, rep->str);
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "acquiring %s: %s", key, rep->str);
     else
-        *acquired = rep->type == REDIS_REPLY_STATUS;
+        *acquired = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
     freeReplyObject(rep);
     return st;
 }

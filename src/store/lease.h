@@ -4,7 +4,8 @@
  * at most. The analysis lease of the worker and the user document's lease
  * (user_repo.h) are both this.
  *
- * Acquire is SET NX PX; release and extend act only while the key still
+ * Acquire is SET NX PX, or a lease the owner already holds (so a resent
+ * acquire is harmless); release and extend act only while the key still
  * holds the caller's token (one Lua script each, atomic in Redis), so an
  * owner whose lease expired and was taken never frees or extends the new
  * owner's. Thread safety follows the struct cv_redis passed in.
@@ -17,8 +18,9 @@
 #include "cv_status.h"
 #include "redis_conn.h"
 
-/* Take key for owner for ttl_ms unless someone holds it: *acquired true
- * when taken, false when held by another. CV_ERR_UNAVAILABLE when Redis
+/* Take key for owner for ttl_ms unless another owner holds it: *acquired
+ * true when taken (or already owner's, then renewed), false when held by
+ * another. CV_ERR_UNAVAILABLE when Redis
  * is down or answers an error. */
 enum cv_status cv_lease_acquire(struct cv_redis *redis, const char *key, const char *owner,
                                 long ttl_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;

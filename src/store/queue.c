@@ -313,6 +313,19 @@ enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, co
     return st != CV_OK ? st : cv_lease_acquire(redis, key, owner, lease_ms, acquired, err);
 }
 
+enum cv_status cv_queue_lock_wait(struct cv_redis *redis, const char *analysis_id,
+                                  const char *owner, long lease_ms, long wait_ms, bool *acquired,
+                                  struct cv_error *err)
+{
+    char key[CV_REDIS_KEY_MAX_BYTES];
+    enum cv_status st;
+
+    *acquired = false;
+    st = lease_key(analysis_id, key, err);
+    return st != CV_OK ? st
+                       : cv_lease_acquire_wait(redis, key, owner, lease_ms, wait_ms, acquired, err);
+}
+
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner)
 {
     char key[CV_REDIS_KEY_MAX_BYTES];

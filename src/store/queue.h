@@ -93,6 +93,10 @@ enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_j
  * owner holds it. Unlock deletes the lease only when it is still ours. */
 enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, const char *owner,
                              long lease_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;
+/* cv_queue_lock, waiting at most wait_ms for the holder to finish. */
+enum cv_status cv_queue_lock_wait(struct cv_redis *redis, const char *analysis_id,
+                                  const char *owner, long lease_ms, long wait_ms, bool *acquired,
+                                  struct cv_error *err) CV_WARN_UNUSED;
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner);
 
 /* While a job runs: extend the lease by lease_ms if it is still ours, and
