@@ -217,10 +217,11 @@ int cv_pool_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *m
     size_t n = (size_t)cfg->api_processes, i, alive;
     struct pool_child *children;
     struct timespec now, deadline = { 0, 0 };
-    struct timespec wait = { 0, 200 * 1000000L };
+    struct timespec wait = { 0, 0 };
     struct cv_error err;
     sigset_t set;
     int stopping = 0, sig;
+    bool killed = false;
 
     cv_error_clear(&err);
     if (cv_listen_set_accept_timeout(listen_fd, CV_POOL_ACCEPT_WAKE_MS, &err) != CV_OK) {
@@ -230,6 +231,7 @@ int cv_pool_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *m
     children = calloc(n, sizeof(*children));
     if (children == NULL)
         return 1;
+    cv_ts_add_ms(&wait, CV_POOL_MASTER_WAKE_MS);
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
@@ -261,13 +263,13 @@ int cv_pool_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *m
         if (stopping && alive == 0)
             break;
         cv_clock_now(&now);
-        if (stopping && cv_ts_diff_ms(&deadline, &now) > 0) {
+        if (stopping && !killed && cv_ts_diff_ms(&deadline, &now) > 0) {
             cv_log(CV_LOG_WARN, NULL, "grace period over: killing %zu responders", alive);
             for (i = 0; i < n; i++) {
                 if (children[i].pid != 0)
                     (void)kill(children[i].pid, SIGKILL);
             }
-            deadline.tv_sec += 3600;   /* kill once */
+            killed = true;
         }
     }
     free(children);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "analysis_service.h"
+#include "buf.h"
 #include "clock.h"
 #include "cv_limits.h"
 #include "db.h"
@@ -23,6 +24,9 @@
 #include "timefmt.h"
 #include "worker_metrics.h"
 
+/* The main thread checks MongoDB and Redis every this many polls while they
+ * answer (every poll while they do not). */
+#define WORKER_DEPS_CHECK_EVERY_POLLS 5
 /* How often a job thread looks for jobs of dead workers. */
 #define WORKER_RECLAIM_EVERY_MS 5000
 
@@ -246,8 +250,8 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     shared.stop = stop;
     if (gethostname(shared.host, sizeof(shared.host) - 1) != 0)
         (void)snprintf(shared.host, sizeof(shared.host), "worker");
-    (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s/.work", cfg->upload_dir);
-    if (mkdir(shared.tmp_dir, 0700) != 0 && errno != EEXIST) {
+    if (!cv_fmt(shared.tmp_dir, sizeof(shared.tmp_dir), "%s/.work", cfg->upload_dir) ||
+        (mkdir(shared.tmp_dir, 0700) != 0 && errno != EEXIST)) {
         const char *t = getenv("TMPDIR");
         (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s", t ? t : "/tmp");
     }
@@ -272,7 +276,7 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     while (!atomic_load(stop) && started > 0) {
         cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
-        if (tick % 5 == 0 || !deps_ok)
+        if (tick % WORKER_DEPS_CHECK_EVERY_POLLS == 0 || !deps_ok)
             deps_ok = worker_check_deps(&ctx, deps_ok);
         if (deps_ok)
             worker_housekeeping(&ctx, tick);

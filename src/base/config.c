@@ -169,9 +169,18 @@ static void bad(struct config_loader *ld, const char *name, const char *value,
         cv_error_add_field(ld->err, name, "%s: expected %s", name, expected);
 }
 
-static char *dup_or_null(const char *s)
+/* A copy of a value, NULL for NULL; out of memory is reported against the
+ * variable, so a value is never silently taken as unset. */
+static char *dup_value(struct config_loader *ld, const char *name, const char *s)
 {
-    return s != NULL ? strdup(s) : NULL;
+    char *copy;
+
+    if (s == NULL)
+        return NULL;
+    copy = strdup(s);
+    if (copy == NULL)
+        cv_error_add_field(ld->err, name, "%s: out of memory", name);
+    return copy;
 }
 
 static void read_string(struct config_loader *ld, const char *name, const char *def,
@@ -179,7 +188,7 @@ static void read_string(struct config_loader *ld, const char *name, const char *
 {
     const char *v = source_get(&ld->src, name);
 
-    *out = dup_or_null(v != NULL ? v : def);
+    *out = dup_value(ld, name, v != NULL ? v : def);
 }
 
 static void read_required(struct config_loader *ld, const char *name, const char *expected,
@@ -301,7 +310,7 @@ static void read_mongodb(struct config_loader *ld)
         return;
     }
     db = mongoc_uri_get_database(uri);
-    cfg->mongodb_db = strdup(db != NULL && *db != '\0' ? db : "cv_analyzer");
+    cfg->mongodb_db = dup_value(ld, "MONGODB_URI", db != NULL && *db != '\0' ? db : "cv_analyzer");
     mongoc_uri_destroy(uri);
 }
 
@@ -335,8 +344,11 @@ static bool parse_redis_url(struct cv_config *cfg, const char *url)
         const char *colon = memchr(p, ':', (size_t)(at - p));
         if (colon == NULL)
             return false;
-        if (at - colon - 1 > 0)
+        if (at - colon - 1 > 0) {
             cfg->redis_password = strndup(colon + 1, (size_t)(at - colon - 1));
+            if (cfg->redis_password == NULL)
+                return false;   /* never connect without the password given */
+        }
         p = at + 1;
     }
     host = p;

@@ -52,6 +52,9 @@
 #define CV_POOL_MAX_THREADS 256
 /* How often a thread blocked in accept wakes to look for a stop. */
 #define CV_POOL_ACCEPT_WAKE_MS 500
+/* How often the master wakes, without a signal, to refill empty slots
+ * whose respawn backoff has passed. */
+#define CV_POOL_MASTER_WAKE_MS 200
 /* How long the master waits for children to finish requests on SIGTERM
  * before killing them (systemd's TimeoutStopSec should exceed it). */
 #define CV_POOL_STOP_GRACE_MS 20000
