@@ -55,5 +55,6 @@ extern const struct admin_command admin_cmd_queue;
 extern const struct admin_command admin_cmd_users;
 extern const struct admin_command admin_cmd_analyses;
 extern const struct admin_command admin_cmd_dead_letters;
+extern const struct admin_command admin_cmd_check;
 
 #endif

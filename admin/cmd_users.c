@@ -18,6 +18,7 @@
 #include "admin.h"
 #include "billing.h"
 #include "erasure.h"
+#include "quota.h"
 #include "timefmt.h"
 #include "user_import.h"
 #include "user_repo.h"
@@ -61,14 +62,22 @@ static enum admin_exit users_show(struct admin_env *env, const char *arg)
 {
     char created[CV_TIME_RFC3339_SIZE], period[CV_TIME_RFC3339_SIZE];
     struct cv_user u;
+    struct cv_error err;
+    int64_t month_ms;
+    int used;
     enum admin_exit rc;
     json_object *o;
 
     rc = users_find(env, arg, &u);
     if (rc != ADMIN_EXIT_OK)
         return rc;
+    cv_error_clear(&err);
+    if (quota_usage(&env->ctx, u.id, cv_time_now_ms(), &month_ms, &used, &err) != CV_OK) {
+        fprintf(stderr, "cv-admin: counting the analyses of %s: %s\n", u.email, err.message);
+        return ADMIN_EXIT_FAILED;
+    }
     cv_time_rfc3339(u.created_at_ms, created, sizeof(created));
-    cv_time_rfc3339(u.period_start_ms, period, sizeof(period));
+    cv_time_rfc3339(month_ms, period, sizeof(period));
     if (env->json) {
         o = json_object_new_object();
         json_object_object_add(o, "id", json_object_new_string(u.id));
@@ -77,7 +86,7 @@ static enum admin_exit users_show(struct admin_env *env, const char *arg)
         json_object_object_add(o, "plan", json_object_new_string(cv_plan_name(u.plan)));
         json_object_object_add(o, "createdAt", json_object_new_string(created));
         json_object_object_add(o, "usagePeriodStart", json_object_new_string(period));
-        json_object_object_add(o, "analysesUsed", json_object_new_int(u.analyses_used));
+        json_object_object_add(o, "analysesUsed", json_object_new_int(used));
         json_object_object_add(o, "stripeCustomerId",
                                u.stripe_customer_id[0] != '\0'
                                    ? json_object_new_string(u.stripe_customer_id) : NULL);
@@ -89,7 +98,7 @@ static enum admin_exit users_show(struct admin_env *env, const char *arg)
     printf("%-16s %s\n%-16s %s\n%-16s %s\n%-16s %s\n%-16s %s\n%-16s %d since %s\n"
            "%-16s %s\n%-16s %s\n%-16s %s\n",
            "id", u.id, "email", u.email, "name", u.name, "plan", cv_plan_name(u.plan),
-           "created", created, "analyses used", u.analyses_used, period, "stripe customer",
+           "created", created, "analyses used", used, period, "stripe customer",
            u.stripe_customer_id[0] != '\0' ? u.stripe_customer_id : "-", "payment failed",
            u.payment_failed ? "yes" : "no", "password hash", hash_kind(u.password_hash));
     return ADMIN_EXIT_OK;

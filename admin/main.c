@@ -32,6 +32,7 @@ static const struct admin_command *const admin_commands[] = {
     &admin_cmd_users,
     &admin_cmd_analyses,
     &admin_cmd_dead_letters,
+    &admin_cmd_check,
 };
 #define ADMIN_NCOMMANDS (sizeof(admin_commands) / sizeof(admin_commands[0]))
 

@@ -1,7 +1,7 @@
 /*
  * billing.c - the billing service (see billing.h): Checkout and portal
  * sessions through stripe_client, and the webhook: verify, parse, record
- * in stripe_events, apply under a per-user Redis lock, mark processed.
+ * in stripe_events, apply under the user's lease, mark processed.
  */
 #include "billing.h"
 
@@ -10,14 +10,12 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <sodium.h>
 
 #include "log.h"
 #include "stripe_client.h"
 #include "stripe_form.h"
 #include "stripe_signature.h"
 #include "timefmt.h"
-#include "user_lock.h"
 
 /* ---- Limits ------------------------------------------------------------
  * Stripe events nest objects a handful of levels deep (invoice lines with
@@ -517,40 +515,29 @@ static enum cv_status event_user(struct cv_ctx *ctx, const char *user_id, const 
     return CV_OK;
 }
 
-/* Take user_id's lease and read its stripe state into *cur. On CV_OK the
- * caller holds *lock and releases it; on failure nothing is held. */
-static enum cv_status lock_and_read(struct cv_ctx *ctx, const char *user_id,
-                                    struct user_lock *lock, struct user_stripe_state *cur,
-                                    struct cv_error *err)
-{
-    enum cv_status st = user_lock_take(ctx, user_id, lock, err);
-
-    if (st != CV_OK)
-        return st;
-    st = user_repo_get_stripe_state(ctx, user_id, cur, err);
-    if (st != CV_OK)
-        user_lock_release(ctx, lock);
-    return st;
-}
-
-/* Read, merge, write one user's stripe state under its lock. */
+/* Read, merge, write one user's stripe state under the user's lease, and
+ * check the lease was still ours once written: a write made by a holder
+ * whose lease expired may have been overwritten, so the event is then not
+ * acknowledged (503) and Stripe's redelivery applies it again. *outcome
+ * gets the plan the user has once this event is handled, and when. */
 static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_event *ev,
                                    const char *user_id, const struct billing_change *chg,
-                                   bool *applied, struct cv_error *err)
+                                   bool *applied, struct stripe_event_outcome *outcome,
+                                   struct cv_error *err)
 {
     struct user_stripe_state cur, next;
-    struct user_lock lock;
+    struct user_lease lease;
     enum cv_status st;
 
-    st = lock_and_read(ctx, user_id, &lock, &cur, err);
-    if (st == CV_ERR_NOT_FOUND) {          /* erased meanwhile: nothing to do */
-        cv_error_clear(err);
-        return CV_OK;
-    }
+    st = user_repo_lease_take(ctx, user_id, &lease, err);
     if (st != CV_OK)
         return st;
-    if (billing_merge(&cur, chg, &next)) {
-        st = user_repo_set_stripe_state(ctx, user_id, &next, err);
+    st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
+    next = cur;
+    if (st == CV_OK && billing_merge(&cur, chg, &next)) {
+        st = user_repo_set_stripe_state(ctx, &lease, &next, err);
+        if (st == CV_OK)
+            st = user_repo_lease_check(ctx, &lease, err);
         if (st == CV_OK) {
             *applied = true;
             cv_log(CV_LOG_INFO, ctx->request_id,
@@ -566,16 +553,23 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
                "stripe event %s (%s): user %s unchanged (older, duplicate or superseded)",
                ev->id, ev->type, user_id);
     }
-    user_lock_release(ctx, &lock);
+    if (st == CV_OK) {
+        (void)snprintf(outcome->user_id, sizeof(outcome->user_id), "%s", user_id);
+        outcome->plan = next.plan;
+        outcome->applied_at_ms = cv_time_now_ms();   /* under the lease: in write order */
+    }
+    user_repo_lease_release(ctx, &lease);
     if (st == CV_ERR_NOT_FOUND) {          /* erased meanwhile: nothing to do */
         cv_error_clear(err);
+        memset(outcome, 0, sizeof(*outcome));
         st = CV_OK;
     }
     return st;
 }
 
 static enum cv_status apply_event(struct cv_ctx *ctx, const struct billing_event *ev,
-                                  bool *applied, struct cv_error *err)
+                                  bool *applied, struct stripe_event_outcome *outcome,
+                                  struct cv_error *err)
 {
     struct billing_change chg;
     struct cv_user user;
@@ -602,7 +596,7 @@ static enum cv_status apply_event(struct cv_ctx *ctx, const struct billing_event
                ev->id, ev->type, chg.customer_id != NULL ? chg.customer_id : "-");
         return CV_OK;
     }
-    return apply_change(ctx, ev, user.id, &chg, applied, err);
+    return apply_change(ctx, ev, user.id, &chg, applied, outcome, err);
 }
 
 enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_t sig_len,
@@ -638,9 +632,12 @@ enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_
             cv_log(CV_LOG_INFO, ctx->request_id,
                    "stripe event %s (%s) seen before but not finished: applying again",
                    ev.id, ev.type);
-        st = apply_event(ctx, &ev, &res->applied, err);
+        struct stripe_event_outcome outcome;
+
+        memset(&outcome, 0, sizeof(outcome));
+        st = apply_event(ctx, &ev, &res->applied, &outcome, err);
         if (st == CV_OK)
-            st = stripe_events_repo_mark_processed(ctx, ev.id, cv_time_now_ms(), err);
+            st = stripe_events_repo_mark_processed(ctx, ev.id, &outcome, cv_time_now_ms(), err);
     }
     json_object_put(ev.root);
     return st;
@@ -650,18 +647,21 @@ enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv
                                 struct cv_error *err)
 {
     struct user_stripe_state cur;
-    struct user_lock lock;
+    struct user_lease lease;
     enum cv_status st;
 
-    st = lock_and_read(ctx, user_id, &lock, &cur, err);
+    st = user_repo_lease_take(ctx, user_id, &lease, err);
     if (st != CV_OK)
         return st;
-    if (cur.plan != plan) {
+    st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
+    if (st == CV_OK && cur.plan != plan) {
         cv_log(CV_LOG_INFO, ctx->request_id, "user %s plan %s -> %s by an operator", user_id,
                cv_plan_name(cur.plan), cv_plan_name(plan));
         cur.plan = plan;
-        st = user_repo_set_stripe_state(ctx, user_id, &cur, err);
+        st = user_repo_set_stripe_state(ctx, &lease, &cur, err);
+        if (st == CV_OK)
+            st = user_repo_lease_check(ctx, &lease, err);
     }
-    user_lock_release(ctx, &lock);
+    user_repo_lease_release(ctx, &lease);
     return st;
 }

@@ -3,9 +3,13 @@
  * billing-portal sessions, and the Stripe webhook (verified, recorded once
  * in stripe_events, applied to the user's plan in order).
  *
- * Read first: a webhook is applied under a short per-user Redis lock as
- * read-compare-write, because FerretDB does not apply filtered updates
- * atomically; the comparison is billing_merge, pure and unit-tested.
+ * Read first: a webhook is applied under the user's lease (user_repo.h,
+ * the one writer of the user document) as read-compare-write, because
+ * FerretDB does not apply filtered updates atomically; the comparison is
+ * billing_merge, pure and unit-tested. An event whose effect is not
+ * certainly stored (lease not had in time, or lost before the write ended)
+ * is answered CV_ERR_UNAVAILABLE, not recorded as processed, and applied
+ * on Stripe's redelivery.
  * Thread safety follows ctx (one per thread). With no STRIPE_SECRET_KEY,
  * checkout and portal answer CV_ERR_BILLING_DISABLED; with no
  * STRIPE_WEBHOOK_SECRET, the webhook does.
@@ -49,8 +53,6 @@
 #define BILLING_WEBHOOK_BODY_MAX_BYTES (64 * 1024)
 /* A Stripe-hosted URL handed back to the browser (Checkout's are ~150 B). */
 #define BILLING_URL_MAX_BYTES 2048
-/* A webhook's read-compare-write runs under the user's lease (user_lock.h);
- * not had within USER_LOCK_WAIT_MS: 503, and Stripe delivers again. */
 #define BILLING_PLAN_COUNT 2
 
 /* Where Stripe sends the browser back, under FRONTEND_URL. */
@@ -107,8 +109,8 @@ struct billing_webhook_result {
  * CV_ERR_MALFORMED_JSON (signed, but not an event object with a string id
  * of [A-Za-z0-9_] up to STRIPE_EVENT_ID_MAX_BYTES, a type, an integer
  * created and an object data.object); CV_ERR_UNAVAILABLE (database or Redis
- * down, or the user lock not had in time: the event stays "received" and
- * Stripe's redelivery applies it). sig_header may be NULL (missing).
+ * down, or the user's lease not had in time or lost: the event stays
+ * "received" and Stripe's redelivery applies it). sig_header may be NULL (missing).
  */
 enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_t sig_len,
                                const char *body, size_t body_len, int64_t now_ms,
@@ -116,11 +118,12 @@ enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_
                                struct cv_error *err) CV_WARN_UNUSED;
 
 /*
- * Set user_id's plan by hand (cv-admin users set-plan), under the same
- * per-user lock as webhooks, keeping every Stripe field. A later Stripe
- * event about the subscription sets the plan again. CV_ERR_NOT_FOUND when
- * the user does not exist, CV_ERR_UNAVAILABLE when the database or Redis
- * fails or the lock is not had in time (nothing written).
+ * Set user_id's plan by hand (cv-admin users set-plan), under the user's
+ * lease like webhooks, keeping every Stripe field. A later Stripe event
+ * about the subscription sets the plan again. CV_ERR_NOT_FOUND when the
+ * user does not exist, CV_ERR_UNAVAILABLE when the database or Redis fails,
+ * the lease is not had in time (nothing written) or was lost before the
+ * write ended (run it again).
  */
 enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv_plan plan,
                                 struct cv_error *err) CV_WARN_UNUSED;

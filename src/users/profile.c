@@ -6,13 +6,12 @@
 #include <stdio.h>
 
 #include "log.h"
-#include "user_lock.h"
 
 enum cv_status profile_update(struct cv_ctx *ctx, struct cv_user *user,
                               const struct profile_change *chg, struct user_settings *settings,
                               struct cv_error *err)
 {
-    struct user_lock lock;
+    struct user_lease lease;
     enum cv_status st;
 
     st = user_settings_get(ctx, user->id, settings, err);
@@ -28,11 +27,13 @@ enum cv_status profile_update(struct cv_ctx *ctx, struct cv_user *user,
     }
     if (chg->name == NULL)
         return CV_OK;
-    st = user_lock_take(ctx, user->id, &lock, err);
+    st = user_repo_lease_take(ctx, user->id, &lease, err);
     if (st != CV_OK)
         return st;
-    st = user_repo_set_name(ctx, user->id, chg->name, err);
-    user_lock_release(ctx, &lock);
+    st = user_repo_set_name(ctx, &lease, chg->name, err);
+    if (st == CV_OK)
+        st = user_repo_lease_check(ctx, &lease, err);   /* lost: the name may be overwritten */
+    user_repo_lease_release(ctx, &lease);
     if (st == CV_OK)
         (void)snprintf(user->name, sizeof(user->name), "%s", chg->name);
     return st;
