@@ -515,6 +515,32 @@ static enum cv_status event_user(struct cv_ctx *ctx, const char *user_id, const 
     return CV_OK;
 }
 
+/* Take user_id's lease and read its stripe state into *cur. On CV_OK the
+ * caller holds *lease and releases it; on failure nothing is held. */
+static enum cv_status lease_and_read(struct cv_ctx *ctx, const char *user_id,
+                                     struct user_lease *lease, struct user_stripe_state *cur,
+                                     struct cv_error *err)
+{
+    enum cv_status st = user_repo_lease_take(ctx, user_id, lease, err);
+
+    if (st != CV_OK)
+        return st;
+    st = user_repo_get_stripe_state(ctx, user_id, cur, err);
+    if (st != CV_OK)
+        user_repo_lease_release(ctx, lease);
+    return st;
+}
+
+/* Write *next under the lease, then check the lease was still ours: if it
+ * expired meanwhile, another writer may have overwritten the write. */
+static enum cv_status write_leased(struct cv_ctx *ctx, const struct user_lease *lease,
+                                   const struct user_stripe_state *next, struct cv_error *err)
+{
+    enum cv_status st = user_repo_set_stripe_state(ctx, lease, next, err);
+
+    return st == CV_OK ? user_repo_lease_check(ctx, lease, err) : st;
+}
+
 /* Read, merge, write one user's stripe state under the user's lease, and
  * check the lease was still ours once written: a write made by a holder
  * whose lease expired may have been overwritten, so the event is then not
@@ -529,15 +555,17 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
     struct user_lease lease;
     enum cv_status st;
 
-    st = user_repo_lease_take(ctx, user_id, &lease, err);
+    memset(outcome, 0, sizeof(*outcome));
+    st = lease_and_read(ctx, user_id, &lease, &cur, err);
+    if (st == CV_ERR_NOT_FOUND) {          /* erased meanwhile: nothing to do */
+        cv_error_clear(err);
+        return CV_OK;
+    }
     if (st != CV_OK)
         return st;
-    st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
     next = cur;
-    if (st == CV_OK && billing_merge(&cur, chg, &next)) {
-        st = user_repo_set_stripe_state(ctx, &lease, &next, err);
-        if (st == CV_OK)
-            st = user_repo_lease_check(ctx, &lease, err);
+    if (billing_merge(&cur, chg, &next)) {
+        st = write_leased(ctx, &lease, &next, err);
         if (st == CV_OK) {
             *applied = true;
             cv_log(CV_LOG_INFO, ctx->request_id,
@@ -650,17 +678,14 @@ enum cv_status billing_set_plan(struct cv_ctx *ctx, const char *user_id, enum cv
     struct user_lease lease;
     enum cv_status st;
 
-    st = user_repo_lease_take(ctx, user_id, &lease, err);
+    st = lease_and_read(ctx, user_id, &lease, &cur, err);
     if (st != CV_OK)
         return st;
-    st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
-    if (st == CV_OK && cur.plan != plan) {
+    if (cur.plan != plan) {
         cv_log(CV_LOG_INFO, ctx->request_id, "user %s plan %s -> %s by an operator", user_id,
                cv_plan_name(cur.plan), cv_plan_name(plan));
         cur.plan = plan;
-        st = user_repo_set_stripe_state(ctx, &lease, &cur, err);
-        if (st == CV_OK)
-            st = user_repo_lease_check(ctx, &lease, err);
+        st = write_leased(ctx, &lease, &cur, err);
     }
     user_repo_lease_release(ctx, &lease);
     return st;
