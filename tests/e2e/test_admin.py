@@ -3,6 +3,7 @@ services, usage errors that change nothing, and its commands against the
 running stack (tables for people, --json for scripts)."""
 import json
 import pathlib
+import re
 import subprocess
 
 import pytest
@@ -43,8 +44,9 @@ def test_queue_stats_table_and_json(stack):
 def test_man_page_documents_every_command(stack):
     r = admin(stack, "--help")
     assert r.returncode == 0
-    commands = {" ".join(l.split()[:2]) for l in r.stdout.splitlines()
-                if l.startswith("  ") and not l.startswith("   ")}
+    # "  GROUP [SUBCOMMAND] [ARGS]   what it does": the words before the gap.
+    commands = {" ".join(re.split(r"\s{2,}", l.strip())[0].split()[:2])
+                for l in r.stdout.splitlines() if l.startswith("  ") and not l.startswith("   ")}
     page = (pathlib.Path(__file__).resolve().parents[2] / "man" / "cv-admin.8").read_text()
     page = page.replace("\\-", "-").replace("\\fB", "").replace("\\fI", "").replace("\\fR", "")
     missing = [c for c in commands if c not in page]
