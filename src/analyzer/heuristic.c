@@ -155,14 +155,16 @@ static bool hz_plausible_name(const struct cv_str *t)
 }
 
 /* The header: the first non-empty line as the name when it looks like one
- * (a decoration before it aside: "★ JANE DOE"), then short lines and
- * contact lines, until a heading, a dated or long line, or
+ * (a decoration before it aside: "★ JANE DOE") - or, when that line holds
+ * contact details (a Word page header comes first), the first line after
+ * the contact lines - then short lines and contact lines, until a heading, a dated or long line, or
  * HZ_HEADER_MAX_LINES lines. */
 static void hz_find_header(struct hz_run *r)
 {
     const struct cv_layout *lay = &r->layout;
     struct cv_str name;
     size_t i = 0, first, limit;
+    bool name_seen_after = false;   /* the first line after contact lines judged */
 
     r->f.name_line = SIZE_MAX;
     while (i < lay->nlines && lay->lines[i].text.len == 0)
@@ -185,6 +187,15 @@ static void hz_find_header(struct hz_run *r)
             break;
         if (l->text.len == 0 || hz_line_has_contact(&l->text))
             continue;
+        /* contact details above the name: a Word page header, read first */
+        if (r->f.name_line == SIZE_MAX && !name_seen_after) {
+            name = (struct cv_str){ l->text.ptr + l->bullet_len, l->text.len - l->bullet_len };
+            name_seen_after = true;
+            if (hz_plausible_name(&name)) {
+                r->f.name_line = i;
+                continue;
+            }
+        }
         if (l->text.len > 80 || l->bullet_len > 0 ||
             hz_count_words(l->text.ptr, l->text.len) > 10 ||
             l->text.ptr[l->text.len - 1] == '.' ||
@@ -751,6 +762,7 @@ static uint64_t hz_fact_bits(const struct hz_facts *f)
         [HZ_FACT_SECTION_MISSING] = !sections,
         [HZ_FACT_COMPLETE] = sections && f->has_contact,
         [HZ_FACT_JD] = f->has_jd,
+        [HZ_FACT_ROLE] = f->has_role,
         [HZ_FACT_JD_KEYWORDS] = f->kw_total > 0,
         [HZ_FACT_KEYWORDS_GOOD] = f->kw_total > 0 &&
                                   f->kw_found * 100 >= f->kw_total * HZ_KEYWORD_GOOD_PCT,
