@@ -489,12 +489,14 @@ static void hz_measure_dates(struct hz_run *r)
     int year = r->in->reference_year > 0 ? r->in->reference_year
                                          : cv_sections_latest_year(r->text, r->text_len);
     int present = CV_SECTIONS_MONTH(year > 0 ? year : CV_SECTIONS_YEAR_MAX, 12), cover;
-    size_t i, n = 0;
+    size_t i, n = 0, used;
 
-    for (i = 0; i < lay->nlines && n < HZ_MAX_RANGES; i++)
+    for (i = 0; i < lay->nlines && n < HZ_MAX_RANGES; i += used) {
+        used = 1;
         if (lay->lines[i].section == kind)
-            n += cv_sections_date_ranges(lay->lines[i].text.ptr, lay->lines[i].text.len, present,
-                                         ranges + n, HZ_MAX_RANGES - n);
+            n += cv_sections_line_date_ranges(lay, i, present, ranges + n, HZ_MAX_RANGES - n,
+                                              &used);
+    }
     r->f.nranges = n;
     if (n == 0)
         return;

@@ -96,7 +96,7 @@ static void probe_layout(json_object *o, const char *text, size_t len)
     json_object *sections = json_object_new_array(), *ranges = json_object_new_array(),
                 *contact = json_object_new_object();
     int present = CV_SECTIONS_MONTH(PROBE_REFERENCE_YEAR, 12);
-    size_t i, k;
+    size_t i, k, used;
 
     if (cv_sections_parse(text, len, &lay, &err) == CV_OK) {
         enum cv_section_kind kind = lay.present[CV_SECTION_EXPERIENCE] ? CV_SECTION_EXPERIENCE
@@ -106,14 +106,14 @@ static void probe_layout(json_object *o, const char *text, size_t len)
             if (lay.present[k])
                 json_object_array_add(sections,
                                       json_object_new_string(cv_sections_kind_name(k)));
-        for (i = 0; i < lay.nlines; i++) {
+        for (i = 0; i < lay.nlines; i += used) {
             struct cv_date_range r[PROBE_MAX_RANGES];
             size_t n;
 
+            used = 1;
             if (lay.lines[i].section != kind)
                 continue;
-            n = cv_sections_date_ranges(lay.lines[i].text.ptr, lay.lines[i].text.len, present,
-                                        r, PROBE_MAX_RANGES);
+            n = cv_sections_line_date_ranges(&lay, i, present, r, PROBE_MAX_RANGES, &used);
             for (k = 0; k < n; k++) {
                 json_object *x = json_object_new_object();
 
