@@ -720,6 +720,14 @@ static size_t cs_read_word(const char *f, size_t n, size_t i, struct cs_item *it
             return e + 4;
         }
     }
+    for (k = 0; k < CS_COUNT(cs_since_words); k++) {
+        size_t sl = strlen(cs_since_words[k]);
+
+        if (sl >= 5 && sl < wl && memcmp(cs_since_words[k], f + i + wl - sl, sl) == 0) {
+            it->kind = CS_SINCE;      /* glued too: "NantesDepuis mars 2021" */
+            return j;
+        }
+    }
     if (cs_in_list(f + i, wl, cs_present_words, CS_COUNT(cs_present_words)))
         it->kind = CS_PRESENT;
     else if (cs_in_list(f + i, wl, cs_sep_words, CS_COUNT(cs_sep_words)))

@@ -132,8 +132,9 @@ struct cv_date_range {
  * Dated ranges of one line, at most max into out; returns the count.
  * Reads "2019 - 2023", "2019 – 2023", "Jan 2020 - Present", "03/2018 –
  * 06/2021", "2018-03 to 2019-11", "sept. 2018 - aujourd'hui", "de 2016 à
- * 2019", "since 2020", "depuis mars 2021", and a month glued to the word
- * before it ("ManchesterSep. 2017 - Dec. 2022"). An open end is `present`
+ * 2019", "since 2020", "depuis mars 2021", and a month or "since" glued to
+ * the word before it ("ManchesterSep. 2017 - Dec. 2022", "NantesDepuis
+ * mars 2021"). An open end is `present`
  * (a month index, e.g. CV_SECTIONS_MONTH(2024, 12)). Ranges ending before
  * they start are dropped. Looks at most CV_SECTIONS_DATE_LINE_MAX_BYTES.
  */

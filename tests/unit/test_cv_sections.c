@@ -275,6 +275,7 @@ static void test_date_ranges(void **state)
           M(2022, 12), false },
         { "Groupe, ToulouseJuin 2018 - Janv. 2021", 1, M(2018, 6), M(2021, 1), false },
         { "grammar 2019", 0, 0, 0, false },
+        { "Chef de projet, NantesDepuis mars 2021", 1, M(2021, 3), PRESENT, true },
         { "2023 - 2019", 0, 0, 0, false },
         { "Paris, 2019", 0, 0, 0, false },
         { "1969 - 1975", 0, 0, 0, false },
