@@ -133,8 +133,9 @@ static int xc_append_str(struct xchild *xc, const char *s)
 
 /*
  * Append a page's text, breaking a line where poppler joined two pieces
- * of one baseline across a wide blank: the columns of a two-column CV
- * ("Contact" beside "Summary" came out as "ContactSummary"). A real space
+ * across a wide blank: the columns of a two-column CV ("Contact" beside
+ * "Summary" came out as "ContactSummary", a sidebar's phone number glued to
+ * the main column's line just above it). A real space
  * is a character of its own, so only a gap with no character in it wider
  * than XC_PDF_COLUMN_GAP_EM glyph heights splits. Without a layout the
  * text goes as poppler gave it.
@@ -156,8 +157,7 @@ static int xc_pdf_page_text(struct xchild *xc, PopplerPage *page, const char *te
             const PopplerRectangle *a = &rects[k - 1], *b = &rects[k];
             double h = b->y2 - b->y1;
 
-            if (h > 0 && b->x1 - a->x2 > XC_PDF_COLUMN_GAP_EM * h &&
-                b->y1 < a->y2 && a->y1 < b->y2) {
+            if (h > 0 && b->x1 - a->x2 > XC_PDF_COLUMN_GAP_EM * h) {
                 ok = xc_append(xc, from, (size_t)(p - from)) && xc_append_str(xc, "\n");
                 from = p;
             }
