@@ -253,7 +253,7 @@ static bool send_failed(struct cv_ctx *ctx, const char *id, long long attempts,
 static bool notify_one(struct cv_ctx *ctx, const char *id, long long attempts)
 {
     struct cv_buf text, html;
-    struct user_settings settings;
+    struct user_settings settings = { .notify_email = false };   /* off unless read */
     struct cv_user user;
     struct analysis a;
     struct cv_error err;
