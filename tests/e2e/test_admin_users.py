@@ -6,6 +6,7 @@ import uuid
 
 from conftest import assert_error, fresh_ip, register, unique_email
 from test_admin import admin
+from test_analyses import redis_cli
 
 PASSWORD = "Express-Passw0rd"
 # Made by bcryptjs 2.4.3 (the Express backend's library) for PASSWORD; the
@@ -127,3 +128,26 @@ def test_show_set_plan_erase(stack, api):
     assert_error(api.get("/api/auth/me", headers=acc.auth), 401, "unauthorized")
     assert admin(stack, "users", "show", acc.email).returncode == 1
     assert admin(stack, "users", "erase", acc.email).returncode == 1
+
+
+def test_set_plan_and_a_name_change_wait_for_the_users_lease(stack, api):
+    """Another writer holds the user document (its lease) past the wait:
+    the operator's plan change and a name change by PATCH /api/auth/me
+    fail and write nothing; once it lets go, both go through."""
+    acc = register(api)
+    holder = f"cv:lock:user:{acc.user['id']}"
+    redis_cli(stack, "SET", holder, "another-writer", "PX", "60000")
+    try:
+        r = admin(stack, "users", "set-plan", acc.email, "pro")
+        assert r.returncode == 1 and "lease" in r.stderr, r.stderr
+        assert_error(api.patch("/api/auth/me", json={"name": "Held Name"}, headers=acc.auth),
+                     503, "unavailable")
+        me = api.get("/api/auth/me", headers=acc.auth).json()["user"]
+        assert me["plan"] == "free" and me["name"] == acc.name
+    finally:
+        redis_cli(stack, "DEL", holder)
+    assert admin(stack, "users", "set-plan", acc.email, "pro").returncode == 0
+    r = api.patch("/api/auth/me", json={"name": "Free Again"}, headers=acc.auth)
+    assert r.status_code == 200, r.text
+    me = api.get("/api/auth/me", headers=acc.auth).json()["user"]
+    assert me["plan"] == "pro" and me["name"] == "Free Again"
