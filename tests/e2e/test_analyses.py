@@ -64,6 +64,7 @@ def test_pdf_upload_is_accepted_and_queued(stack, api, account):
     a = r.json()["analysis"]
     assert r.headers["location"] == f"/api/cv/analyses/{a['id']}"
     assert a["status"] == "queued" and a["result"] is None and a["error"] is None
+    assert a["originalText"] is None   # the shape of GET /api/cv/analyses/{id}
     assert a["fileName"] == "Jane CV.pdf" and a["mimeType"] == PDF_MIME
     assert a["fileSize"] == len(fx.pdf_bytes())
     assert a["fileUrl"] == f"/api/cv/analyses/{a['id']}/file"
@@ -77,8 +78,8 @@ def test_pdf_upload_is_accepted_and_queued(stack, api, account):
 @pytest.mark.parametrize("content,name,mime", [
     (fx.pdf_bytes(), "resume.txt", PDF_MIME),
     (fx.docx_bytes(), "cv.docx", DOCX_MIME),
-    (fx.text_bytes(fx.EN_CV), "cv.pdf", "text/plain; charset=utf-8"),
-    (fx.text_bytes(fx.FR_CV), "élodie.txt", "text/plain; charset=utf-8"),
+    (fx.text_bytes(fx.EN_CV), "cv.pdf", "text/plain"),
+    (fx.text_bytes(fx.FR_CV), "élodie.txt", "text/plain"),
 ])
 def test_type_is_decided_by_content(api, content, name, mime):
     acct = register(api)
