@@ -221,12 +221,6 @@ enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const
     if (status != NULL)
         BSON_APPEND_UTF8(&filter, "status", status);
     coll = analyses(ctx);
-    n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &berr);
-    if (n < 0) {
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "count analyses: %s", berr.message);
-        goto done;
-    }
-    *total = n;
     BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);
     BSON_APPEND_INT32(&sort, "createdAt", -1);
     BSON_APPEND_INT32(&sort, "_id", -1);
@@ -247,6 +241,19 @@ enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const
     if (mongoc_cursor_error(cur, &berr))
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "list analyses: %s", berr.message);
     mongoc_cursor_destroy(cur);
+    if (st != CV_OK)
+        goto done;
+    /* A short page that is the first or holds items is the last one: it
+     * says the total, and the count (a second scan) is not needed. */
+    if (*count < (size_t)limit && (*count > 0 || page == 1)) {
+        *total = (page - 1) * limit + (int64_t)*count;
+        goto done;
+    }
+    n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &berr);
+    if (n < 0)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "count analyses: %s", berr.message);
+    else
+        *total = n;
 done:
     if (st != CV_OK && *items != NULL) {
         size_t i;

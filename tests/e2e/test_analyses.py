@@ -203,6 +203,13 @@ def test_list_get_delete_and_cross_user_404(stack, api):
     assert all("originalText" not in a for a in body["analyses"])
     r = api.get("/api/cv/analyses?page=2&limit=2", headers=owner.auth).json()
     assert [a["id"] for a in r["analyses"]] == [ids[0]] and r["total"] == 3
+    # a full page and a page past the end: the total is counted, not inferred
+    r = api.get("/api/cv/analyses?page=1&limit=2", headers=owner.auth).json()
+    assert [a["id"] for a in r["analyses"]] == ids[:0:-1] and r["total"] == 3
+    r = api.get("/api/cv/analyses?page=3&limit=2", headers=owner.auth).json()
+    assert r["analyses"] == [] and r["total"] == 3
+    r = api.get("/api/cv/analyses?page=1&limit=3", headers=owner.auth).json()
+    assert len(r["analyses"]) == 3 and r["total"] == 3
     # The worker moves them along meanwhile: each filter returns only its
     # status, and together they account for all three.
     by_status = {}
