@@ -1095,6 +1095,21 @@ static int xp_limits_valid(const struct extract_limits *l)
            l->text_max_bytes <= (size_t)EXTRACT_TEXT_MAX_BYTES * 16;
 }
 
+/* The arguments both entry points share: zero *out, fill *lim (the
+ * defaults for NULL limits); false when one of them is unusable. */
+static int xp_arguments(struct extract_result *out, const struct extract_limits *limits,
+                        enum extract_format format, struct extract_limits *lim)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof(*out));
+    if (limits != NULL)
+        *lim = *limits;
+    else
+        extract_limits_default(lim);
+    return out != NULL && xp_limits_valid(lim) &&
+           (format == EXTRACT_PDF || format == EXTRACT_DOCX || format == EXTRACT_TEXT);
+}
+
 enum cv_status extract_text(const char *path, enum extract_format format,
                             const struct extract_limits *limits,
                             struct extract_result *out, struct cv_error *err)
@@ -1109,14 +1124,7 @@ enum cv_status extract_text(const char *path, enum extract_format format,
     pid_t pid, self;
     enum cv_status st;
 
-    if (out != NULL)
-        memset(out, 0, sizeof(*out));
-    if (limits != NULL)
-        lim = *limits;
-    else
-        extract_limits_default(&lim);
-    if (path == NULL || out == NULL || !xp_limits_valid(&lim) ||
-        (format != EXTRACT_PDF && format != EXTRACT_DOCX && format != EXTRACT_TEXT))
+    if (!xp_arguments(out, limits, format, &lim) || path == NULL)
         return cv_error_set(err, CV_ERR_INTERNAL, "extract: invalid argument");
 
     /* Opened here so that a missing file is our error, not the document's;
@@ -1193,14 +1201,7 @@ enum cv_status extract_bytes_unconfined(const void *data, size_t size, enum extr
     enum xreason reason;
     enum cv_status st;
 
-    if (out != NULL)
-        memset(out, 0, sizeof(*out));
-    if (limits != NULL)
-        lim = *limits;
-    else
-        extract_limits_default(&lim);
-    if ((data == NULL && size > 0) || out == NULL || !xp_limits_valid(&lim) ||
-        (format != EXTRACT_PDF && format != EXTRACT_DOCX && format != EXTRACT_TEXT))
+    if (!xp_arguments(out, limits, format, &lim) || (data == NULL && size > 0))
         return cv_error_set(err, CV_ERR_INTERNAL, "extract: invalid argument");
     if (size > EXTRACT_INPUT_MAX_BYTES)
         return xp_too_large(err);
