@@ -113,7 +113,8 @@ def test_load_is_held_without_5xx_restart_or_growth(stack):
               f"({len(after)} processes)")
         assert total > 0, raw
         bad = {st: n for st, n in statuses.items() if st >= 500 and st not in DESIGNED_5XX}
-        assert not bad, f"5xx answers: {bad}\n{raw}"
+        nginx_errors = [l for l in s.log("nginx-error").splitlines() if "limiting" not in l]
+        assert not bad, f"5xx answers: {bad}\n{raw}\nnginx: " + "\n".join(nginx_errors[-20:])
         assert errors["connect"] == 0 and errors["timeout"] == 0, raw
         assert set(after) == set(before), f"responders restarted: {sorted(before)} -> {sorted(after)}"
         assert grown_kb <= LOAD_RSS_GROWTH_MAX_KB, f"responders grew by {grown_kb} kB: {before} -> {after}"
