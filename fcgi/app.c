@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 
@@ -68,23 +69,23 @@ const struct cv_metrics_route *app_metric_routes(size_t *n)
 
 struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req)
 {
-    struct cv_ctx ctx = { t->cfg, t->mongo, &t->redis, req->request_id };
-    return ctx;
+    return (struct cv_ctx){ t->cfg, t->conns.mongo, &t->conns.redis, req->request_id };
 }
 
 enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
                                 struct cv_user *user, struct token_claims *claims,
                                 struct cv_error *err)
 {
+    static const char bearer[] = "Bearer ";
     const char *h = FCGX_GetParam("HTTP_AUTHORIZATION", req->fcgx->envp);
     struct cv_ctx ctx = app_ctx(t, req);
     enum cv_status st;
 
     if (h == NULL || h[0] == '\0')
         return cv_error_set(err, CV_ERR_UNAUTHORIZED, "authentication required");
-    if (strncasecmp(h, "Bearer ", 7) != 0)
+    if (strncasecmp(h, bearer, sizeof(bearer) - 1) != 0)
         return cv_error_set(err, CV_ERR_UNAUTHORIZED, "expected Authorization: Bearer <token>");
-    h += 7;
+    h += sizeof(bearer) - 1;
     while (*h == ' ')
         h++;
     st = auth_authenticate(&ctx, h, strlen(h), user, claims, err);
@@ -93,12 +94,21 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
     return st;
 }
 
-static double elapsed_s(const struct timespec *start)
+enum cv_status app_caller_auth(struct app_thread *t, struct http_request *req,
+                               struct app_caller *c, struct cv_error *err)
 {
-    struct timespec now;
+    c->ctx = app_ctx(t, req);
+    return app_authenticate(t, req, &c->user, &c->claims, err);
+}
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+enum cv_status app_caller_auth_json(struct app_thread *t, struct http_request *req,
+                                    struct app_caller *c, json_object **body,
+                                    struct cv_error *err)
+{
+    enum cv_status st = app_caller_auth(t, req, c, err);
+
+    *body = NULL;
+    return st != CV_OK ? st : http_read_json_object(req, body, err);
 }
 
 /* OPTIONS on a known path: the methods, and for the frontend's origin the
@@ -171,13 +181,13 @@ void app_handle(struct app_thread *t, FCGX_Request *fcgx)
     double seconds;
     struct cv_log_access access;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    cv_clock_now(&start);
     app_tables_init();
     http_request_init(&req, fcgx);
     http_response_init(&resp);
     app_route_and_run(t, &req, &resp, &metric_route);
     http_send(&req, &resp, t->cfg);
-    seconds = elapsed_s(&start);
+    seconds = cv_ts_elapsed_s(&start);
     cv_metrics_observe(t->metrics, metric_route, resp.status, seconds);
     access = (struct cv_log_access){
         .request_id = req.request_id,

@@ -18,6 +18,7 @@
 #include "heuristic.h"
 #include "llm.h"
 #include "log.h"
+#include "redis_keys.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
 
@@ -88,8 +89,8 @@ static enum cv_status analyze_llm(struct job_slot *slot, const struct llm_reques
     memset(&ans, 0, sizeof(ans));
     llm_cache_key(cfg, req, key);
     cv_error_clear(&cache_err);
-    if (cv_redis_command(slot->ctx.redis, true, &rep, &cache_err, "GET cv:llm-cache:%s", key) ==
-        CV_OK) {
+    if (cv_redis_command(slot->ctx.redis, true, &rep, &cache_err,
+                         "GET " CV_KEY_LLM_CACHE_PREFIX "%s", key) == CV_OK) {
         if (rep->type == REDIS_REPLY_STRING &&
             llm_answer_from_json(rep->str, &ans, &cache_err) == CV_OK)
             cached = true;
@@ -103,7 +104,8 @@ static enum cv_status analyze_llm(struct job_slot *slot, const struct llm_reques
         }
         json = llm_answer_to_json(&ans);
         if (json != NULL &&
-            cv_redis_command(slot->ctx.redis, false, &rep, &cache_err, "SET cv:llm-cache:%s %s EX %d",
+            cv_redis_command(slot->ctx.redis, false, &rep, &cache_err,
+                             "SET " CV_KEY_LLM_CACHE_PREFIX "%s %s EX %d",
                              key, json, JOB_LLM_CACHE_TTL_S) == CV_OK)
             freeReplyObject(rep);
         free(json);

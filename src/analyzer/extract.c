@@ -38,6 +38,7 @@
 #include <zip.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "text_normalize.h"
 #include "utf8.h"
@@ -919,23 +920,6 @@ static enum cv_status xp_reason_error(enum xreason reason, const struct extract_
     return cv_error_set(err, CV_ERR_DOCUMENT, "the document could not be read");
 }
 
-static int64_t xp_now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void xp_sleep_ms(long ms)
-{
-    struct timespec ts;
-
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    (void)nanosleep(&ts, NULL);
-}
-
 /* Longest single nap while waiting for an exiting child. */
 #define XP_REAP_NAP_MAX_MS 20
 /* One read from the child's pipe. */
@@ -962,13 +946,13 @@ static int xp_reap(pid_t pid, int kill_now, int64_t deadline_ms, int *wstatus, i
                 continue;
             return 0;
         }
-        if (xp_now_ms() >= deadline_ms) {
+        if (cv_clock_now_ms() >= deadline_ms) {
             *timed_out = 1;
             kill_now = 1;
             (void)kill(pid, SIGKILL);
             continue;
         }
-        xp_sleep_ms(nap);
+        cv_nap_ms(nap);
         if (nap < XP_REAP_NAP_MAX_MS)
             nap *= 2;
     }
@@ -985,7 +969,7 @@ static enum cv_status xp_collect(int fd, int64_t deadline_ms, struct cv_buf *b,
 
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN, .revents = 0 };
-        int64_t left = deadline_ms - xp_now_ms();
+        int64_t left = deadline_ms - cv_clock_now_ms();
         ssize_t n;
         int pr;
         enum cv_status st;
@@ -1151,7 +1135,7 @@ enum cv_status extract_text(const char *path, enum extract_format format,
         return cv_error_set(err, CV_ERR_IO, "extract: pipe: %s", strerror(saved_errno));
     }
 
-    deadline_ms = xp_now_ms() + lim.wall_timeout_ms;
+    deadline_ms = cv_clock_now_ms() + lim.wall_timeout_ms;
     self = getpid();
     /* No signal handler of the worker may run in the child before it
      * resets them; the parent's mask is restored right after fork. */

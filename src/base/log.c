@@ -22,6 +22,12 @@ static const char *log_component = "cv";
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
+const char *cv_log_level_name(enum cv_log_level level)
+{
+    return (size_t)level < sizeof(level_names) / sizeof(level_names[0]) ? level_names[level]
+                                                                        : "info";
+}
+
 void cv_log_init(enum cv_log_level min_level, const char *component)
 {
     log_min = min_level;
@@ -58,8 +64,9 @@ static enum cv_status log_begin(struct cv_buf *b, enum cv_log_level level)
     char when[40];
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    if (strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+    /* A log line is written even when the time cannot be rendered. */
+    if (gmtime_r(&ts.tv_sec, &tm) == NULL ||
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
         when[0] = '\0';
     return cv_buf_printf(b, "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"pid\":%ld,"
                          "\"component\":\"%s\"", when, ts.tv_nsec / 1000000L,

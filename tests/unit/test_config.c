@@ -5,7 +5,8 @@
  * (one field named after the variable, a message naming it and saying
  * what is expected, no secret echoed), several bad variables at once, the
  * duration/size/int parsers at their limits, the env file being required
- * or not, and the precedence of cv_config_env_file_path.
+ * or not, the precedence of cv_config_env_file_path, and the effective
+ * values as --print-config prints them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "cv_limits.h"
 
 /* A secret of exactly CV_CONFIG_JWT_SECRET_MIN_BYTES bytes. */
 #define SECRET32 "0123456789abcdef0123456789abcdef"
@@ -803,6 +805,60 @@ static void test_env_file_path(void **state)
     free(copy);
 }
 
+/* cv_config_print into memory; the caller frees the text. */
+static char *printed(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    assert_non_null(f);
+    assert_true(cv_config_print(&cfg, f));
+    assert_int_equal(fclose(f), 0);
+    return text;
+}
+
+/* --print-config: every line NAME=value, values that read back the same,
+ * the derived upload cap, and no secret (nor a URL's password) in clear. */
+static void test_print(void **state)
+{
+    char *envp[] = {
+        SECRET, "MAX_FILE_SIZE=2M", "JWT_EXPIRES_IN=2h", "OPENAI_API_KEY=sk-hidden",
+        "MONGODB_URI=mongodb://app:hunter2@db.example:27017/cv",
+        "REDIS_URL=redis://:redispw@cache.example:6380/2", NULL,
+    };
+    char *text;
+    const char *line, *end;
+    size_t lines = 0;
+
+    (void)state;
+    assert_int_equal(load(envp), CV_OK);
+    text = printed();
+    assert_null(strstr(text, SECRET32));
+    assert_null(strstr(text, "sk-hidden"));
+    assert_null(strstr(text, "hunter2"));
+    assert_null(strstr(text, "redispw"));
+    assert_non_null(strstr(text, "\nJWT_SECRET=<set>\n"));
+    assert_non_null(strstr(text, "\nOPENAI_API_KEY=<set>\n"));
+    assert_non_null(strstr(text, "\nSTRIPE_SECRET_KEY=\n"));   /* unset */
+    assert_non_null(strstr(text, "\nMONGODB_URI=mongodb://<set>@db.example:27017/cv\n"));
+    assert_non_null(strstr(text, "\nREDIS_URL=redis://<set>@cache.example:6380/2\n"));
+    assert_non_null(strstr(text, "\nMAX_FILE_SIZE=2097152\n"));
+    assert_non_null(strstr(text, "\nJWT_EXPIRES_IN=7200\n"));
+    assert_non_null(strstr(text, "\nUPLOAD_BODY_MAX=3145728\n"));   /* 2 MiB + 1 MiB room */
+    assert_int_equal(cv_config_upload_body_max(&cfg), 2097152L + CV_UPLOAD_OVERHEAD_MAX_BYTES);
+    for (line = text; *line != '\0'; line = end + 1) {
+        const char *eq = strchr(line, '=');
+
+        end = strchr(line, '\n');
+        assert_non_null(end);   /* every line ends */
+        assert_true(eq != NULL && eq > line && eq < end);
+        lines++;
+    }
+    assert_true(lines >= 30);
+    free(text);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -831,6 +887,7 @@ int main(void)
         T(test_parse_duration),
         T(test_parse_size),
         T(test_env_file_path),
+        T(test_print),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
