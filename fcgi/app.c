@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
+#include "sentry.h"
 
 struct app_route {
     struct cv_metrics_route r;     /* method and pattern, shared with metrics */
@@ -198,5 +199,11 @@ void app_handle(struct app_thread *t, FCGX_Request *fcgx)
         .duration_ms = seconds * 1000.0,
     };
     cv_log_access(&access);
+    /* A 5xx is a runtime error, except the readiness probe's 503, which
+     * is its report on the dependencies (and polled during an outage). */
+    if (resp.status >= 500 && (req.route == NULL || strcmp(req.route, "/api/ready") != 0))
+        cv_sentry_capture(CV_LOG_ERROR, req.request_id, "%s %s answered %d",
+                          req.method != NULL ? req.method : "-",
+                          req.route != NULL ? req.route : "(no route)", resp.status);
     http_response_free(&resp);
 }

@@ -19,6 +19,7 @@
 #include "db.h"
 #include "job.h"
 #include "log.h"
+#include "notify.h"
 #include "queue.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -271,7 +272,10 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
         started++;
     }
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
+    if (started > 0)
+        cv_notify_ready("running %d job threads", started);
     while (!atomic_load(stop) && started > 0) {
+        cv_notify_watchdog();   /* this loop turning is what proves liveness */
         cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
         if (tick % WORKER_DEPS_CHECK_EVERY_POLLS == 0 || !deps_ok)
@@ -279,6 +283,7 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
         if (deps_ok)
             worker_housekeeping(&ctx, tick);
     }
+    cv_notify_stopping();
     cv_log(CV_LOG_INFO, NULL, "cv-worker stopping: finishing jobs in flight");
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);

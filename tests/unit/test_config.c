@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "config.h"
 #include "cv_limits.h"
+#include "sentry.h"
 
 /* A secret of exactly CV_CONFIG_JWT_SECRET_MIN_BYTES bytes. */
 #define SECRET32 "0123456789abcdef0123456789abcdef"
@@ -382,6 +383,46 @@ static void test_jwt_secret(void **state)
     assert_int_equal(cfg.jwt_secret_len, 5);
     assert_int_equal(load(prod_ok), CV_OK);
     assert_int_equal(cfg.jwt_secret_len, CV_CONFIG_JWT_SECRET_MIN_BYTES);
+    assert_null(cfg.jwt_secret_previous);
+}
+
+static void test_jwt_secret_previous(void **state)
+{
+    char *prod_short[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32,
+                           "JWT_SECRET_PREVIOUS=" SECRET31, NULL };
+    char *prod_ok[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32,
+                        "JWT_SECRET_PREVIOUS=" SECRET32 "-old", NULL };
+    char *empty[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32, "JWT_SECRET_PREVIOUS=", NULL };
+
+    (void)state;
+    assert_refused_env(prod_short, "JWT_SECRET_PREVIOUS", SECRET31);
+    assert_int_equal(load(prod_ok), CV_OK);
+    assert_string_equal(cfg.jwt_secret_previous, SECRET32 "-old");
+    assert_int_equal(cfg.jwt_secret_previous_len, CV_CONFIG_JWT_SECRET_MIN_BYTES + 4);
+    assert_int_equal(load(empty), CV_OK);   /* empty: none */
+    assert_null(cfg.jwt_secret_previous);
+}
+
+static void test_sentry_dsn(void **state)
+{
+    char *bad[] = { "JWT_SECRET=" SECRET32, "SENTRY_DSN=https://o1.ingest.sentry.io/12", NULL };
+    char *no_project[] = { "JWT_SECRET=" SECRET32, "SENTRY_DSN=https://key@host/", NULL };
+    char *ok[] = { "JWT_SECRET=" SECRET32, "SENTRY_DSN=https://abc@o1.ingest.sentry.io/12", NULL };
+    struct cv_sentry_dsn dsn;
+
+    (void)state;
+    assert_refused_env(bad, "SENTRY_DSN", NULL);
+    assert_refused_env(no_project, "SENTRY_DSN", NULL);
+    assert_int_equal(load(ok), CV_OK);
+    assert_string_equal(cfg.sentry_dsn, "https://abc@o1.ingest.sentry.io/12");
+    assert_true(cv_sentry_parse_dsn("https://abc@o1.ingest.sentry.io/12", &dsn));
+    assert_string_equal(dsn.envelope_url, "https://o1.ingest.sentry.io/api/12/envelope/");
+    assert_string_equal(dsn.public_key, "abc");
+    assert_true(cv_sentry_parse_dsn("http://k:s@127.0.0.1:9000/sentry/7", &dsn));
+    assert_string_equal(dsn.envelope_url, "http://127.0.0.1:9000/sentry/api/7/envelope/");
+    assert_string_equal(dsn.public_key, "k");
+    assert_false(cv_sentry_parse_dsn("ftp://k@host/1", &dsn));
+    assert_false(cv_sentry_parse_dsn("https://k@host/abc", &dsn));
 }
 
 static void test_app_env_and_log_level(void **state)
@@ -872,6 +913,8 @@ int main(void)
         T(test_max_file_size),
         T(test_jwt_expires_in),
         T(test_jwt_secret),
+        T(test_jwt_secret_previous),
+        T(test_sentry_dsn),
         T(test_app_env_and_log_level),
         T(test_mongodb_uri),
         T(test_redis_url),
