@@ -40,6 +40,7 @@ DESIGNED_5XX = {503}
 LIMITS = {f"CV_{kind}_{zone}": value
           for zone in ("LOGIN", "REGISTER", "UPLOAD", "WEBHOOK", "API")
           for kind, value in (("RATE", "1000000r/m"), ("BURST", "100000"))}
+LIMITS["CV_CONN_PER_CLIENT"] = "10000"   # every connection comes from 127.0.0.1
 
 
 def responders(stack):
