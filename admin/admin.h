@@ -42,5 +42,6 @@ enum admin_exit admin_usage_error(const char *fmt, ...) CV_PRINTF(1, 2);
 
 /* The groups (one per cmd_*.c). */
 extern const struct admin_command admin_cmd_queue;
+extern const struct admin_command admin_cmd_check;
 
 #endif

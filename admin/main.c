@@ -28,6 +28,7 @@ extern char **environ;
 
 static const struct admin_command *const admin_commands[] = {
     &admin_cmd_queue,
+    &admin_cmd_check,
 };
 #define ADMIN_NCOMMANDS (sizeof(admin_commands) / sizeof(admin_commands[0]))
 

@@ -147,7 +147,9 @@ static void worker_handle(struct job_slot *slot, const struct queue_job *job)
         return;
     }
     cv_error_clear(&err);
-    if (cv_queue_ack(slot->ctx.redis, job, &err) != CV_OK)
+    /* A retry lives on in the delayed set; any other outcome ends the job. */
+    if ((outcome == JOB_RETRIED ? cv_queue_ack(slot->ctx.redis, job, &err)
+                                : cv_queue_settle(slot->ctx.redis, job, &err)) != CV_OK)
         cv_log_error_detail(CV_LOG_WARN, slot->ctx.request_id, err.message,
                             "XACK of %s failed; the job will be redelivered and dropped",
                             job->entry_id);

@@ -107,10 +107,31 @@ static enum cv_status lockout_record_failure(struct cv_ctx *ctx, const char *key
     return CV_OK;
 }
 
+/* Upgrade the stored hash to today's cost, under the user's lease (the
+ * document's one writer). Best effort: when another writer holds the lease
+ * (a webhook), or anything fails, the next login upgrades it. */
+static void rehash(struct cv_ctx *ctx, const struct cv_user *user,
+                   const struct auth_credentials *cred)
+{
+    char rehashed[PASSWORD_HASH_SIZE];
+    struct user_lease lease;
+    struct cv_error err;
+    bool acquired = false;
+
+    cv_error_clear(&err);
+    if (password_hash(cred->password, cred->password_len, rehashed, &err) != CV_OK ||
+        user_repo_lease(ctx, user->id, 0, &lease, &acquired, &err) != CV_OK || !acquired)
+        return;
+    if (user_repo_set_password_hash(ctx, &lease, rehashed, &err) == CV_OK)
+        cv_log(CV_LOG_INFO, ctx->request_id, "password hash of %s upgraded", user->id);
+    user_repo_lease_release(ctx, &lease);
+    sodium_memzero(rehashed, sizeof(rehashed));
+}
+
 enum cv_status auth_login(struct cv_ctx *ctx, const struct auth_credentials *cred,
                           struct cv_user *user, char **token, struct cv_error *err)
 {
-    char key[CV_REDIS_KEY_MAX_BYTES], rehashed[PASSWORD_HASH_SIZE];
+    char key[CV_REDIS_KEY_MAX_BYTES];
     struct cv_error lookup_err;
     redisReply *rep;
     enum cv_status st;
@@ -143,10 +164,8 @@ enum cv_status auth_login(struct cv_ctx *ctx, const struct auth_credentials *cre
     }
     if (cv_redis_command(ctx->redis, true, &rep, err, "DEL %s", key) == CV_OK)
         freeReplyObject(rep);
-    if (password_needs_rehash(user->password_hash) &&
-        password_hash(cred->password, cred->password_len, rehashed, err) == CV_OK &&
-        user_repo_set_password_hash(ctx, user->id, rehashed, err) == CV_OK)
-        cv_log(CV_LOG_INFO, ctx->request_id, "password hash of %s upgraded", user->id);
+    if (password_needs_rehash(user->password_hash))
+        rehash(ctx, user, cred);
     cv_error_clear(err);
     return issue(ctx, user, token, err);
 }

@@ -56,7 +56,7 @@ struct analysis {
     char *original_text;          /* NULL unless loaded and extracted */
     json_object *analyzer;        /* NULL until completed */
     char request_id[72];
-    int64_t created_at_ms, updated_at_ms, started_at_ms, completed_at_ms, enqueued_at_ms;
+    int64_t created_at_ms, updated_at_ms, started_at_ms, completed_at_ms;
 };
 
 const char *analysis_status_name(enum analysis_status s);

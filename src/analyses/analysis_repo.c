@@ -78,7 +78,6 @@ static void analysis_from_bson(const bson_t *doc, struct analysis *a)
     a->updated_at_ms = bson_get_date(doc, "updatedAt");
     a->started_at_ms = bson_get_date(doc, "startedAt");
     a->completed_at_ms = bson_get_date(doc, "completedAt");
-    a->enqueued_at_ms = bson_get_date(doc, "enqueuedAt");
 }
 
 enum cv_status analysis_repo_insert(struct cv_ctx *ctx, struct analysis *a, struct cv_error *err)
@@ -118,7 +117,6 @@ enum cv_status analysis_repo_insert(struct cv_ctx *ctx, struct analysis *a, stru
     BSON_APPEND_DATE_TIME(&doc, "updatedAt", now);
     BSON_APPEND_NULL(&doc, "startedAt");
     BSON_APPEND_NULL(&doc, "completedAt");
-    BSON_APPEND_NULL(&doc, "enqueuedAt");
     coll = analyses(ctx);
     if (!mongoc_collection_insert_one(coll, &doc, NULL, NULL, &berr))
         st = db_write_error(&berr, CV_OK, err, "insert analysis");
@@ -335,26 +333,6 @@ static enum cv_status update_one(struct cv_ctx *ctx, const bson_t *filter, const
                          NULL, err, what);
 }
 
-enum cv_status analysis_repo_mark_enqueued(struct cv_ctx *ctx, const char *id,
-                                           struct cv_error *err)
-{
-    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
-    enum cv_status st;
-
-    if (!filter_for(&filter, id, NULL)) {
-        bson_destroy(&filter);
-        bson_destroy(&update);
-        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
-    }
-    BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
-    BSON_APPEND_DATE_TIME(&set, "enqueuedAt", cv_time_now_ms());
-    bson_append_document_end(&update, &set);
-    st = update_one(ctx, &filter, &update, NULL, err, "mark enqueued");
-    bson_destroy(&filter);
-    bson_destroy(&update);
-    return st;
-}
-
 enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
                                             const char *user_id, struct cv_error *err)
 {
@@ -373,7 +351,6 @@ enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
     BSON_APPEND_NULL(&set, "error");
     BSON_APPEND_NULL(&set, "startedAt");
     BSON_APPEND_NULL(&set, "completedAt");
-    BSON_APPEND_NULL(&set, "enqueuedAt");
     BSON_APPEND_INT32(&set, "attempts", 0);
     BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
     bson_append_document_end(&update, &set);
@@ -391,10 +368,12 @@ enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
 }
 
 enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                           const char *after_id,
                                            char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
                                            size_t *count, struct cv_error *err)
 {
-    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, lt, proj;
+    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, lt, gt, proj, sort;
+    bson_oid_t after;
     mongoc_collection_t *coll;
     mongoc_cursor_t *cur;
     const bson_t *doc;
@@ -403,13 +382,20 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
 
     *count = 0;
     BSON_APPEND_UTF8(&filter, "status", "queued");
-    BSON_APPEND_NULL(&filter, "enqueuedAt");
     BSON_APPEND_DOCUMENT_BEGIN(&filter, "createdAt", &lt);
     BSON_APPEND_DATE_TIME(&lt, "$lt", older_than_ms);
     bson_append_document_end(&filter, &lt);
+    if (after_id != NULL && cv_oid_parse(after_id, strlen(after_id), &after)) {
+        BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &gt);
+        BSON_APPEND_OID(&gt, "$gt", &after);
+        bson_append_document_end(&filter, &gt);
+    }
     BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
     BSON_APPEND_INT32(&proj, "_id", 1);
     bson_append_document_end(&opts, &proj);
+    BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);
+    BSON_APPEND_INT32(&sort, "_id", 1);
+    bson_append_document_end(&opts, &sort);
     BSON_APPEND_INT64(&opts, "limit", (int64_t)max);
     coll = analyses(ctx);
     cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);

@@ -1,7 +1,16 @@
 /*
  * analysis_repo.h - the analyses collection: every read and write of an
- * analysis record, each a single-document atomic operation.
+ * analysis record, each a single-document operation.
  *
+ * Writers (the rule is in db.h: one writer per document at a time):
+ *   - cv-api's upload inserts the record (nobody else knows its id until
+ *     its job is in the stream) and never writes it again: "queued" is
+ *     known from Redis (queue.h, CV_QUEUE_LIVE), not marked on the record.
+ *   - cv-worker's job writes start, complete, fail and wait_retry while it
+ *     holds the analysis lease (cv_queue_lock).
+ *   - cv-api's retry writes failed -> queued under the same lease.
+ *   - deletes (the user's, account erasure) remove the record at any time:
+ *     an update never inserts, so a concurrent update cannot bring it back.
  * Index: {userId: 1, createdAt: -1} (lists, erasure). Every user-facing
  * call filters on userId too, so another user's analysis is simply not
  * found. Thread safety follows the mongoc client in ctx.
@@ -54,19 +63,18 @@ enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
                                                                  struct cv_error *err),
                                         struct cv_error *err) CV_WARN_UNUSED;
 
-/* Record that the job is in the queue (enqueuedAt = now). */
-enum cv_status analysis_repo_mark_enqueued(struct cv_ctx *ctx, const char *id,
-                                           struct cv_error *err) CV_WARN_UNUSED;
-
-/* failed -> queued for a retry (error and times cleared, not enqueued).
- * CV_ERR_CONFLICT when the user's record exists but is not failed. */
+/* failed -> queued for a retry (error and times cleared); the caller
+ * holds the analysis lease and then adds the job. CV_ERR_CONFLICT when the
+ * user's record exists but is not failed. */
 enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
                                             const char *user_id,
                                             struct cv_error *err) CV_WARN_UNUSED;
 
-/* Ids of queued records never marked enqueued and older than
- * older_than_ms (the sweep), at most max of them. */
+/* Ids of queued records created before older_than_ms (the sweep asks
+ * Redis which of them have no live job), in _id order after after_id (NULL
+ * or "": from the first), at most max of them. */
 enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                           const char *after_id,
                                            char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
                                            size_t *count, struct cv_error *err) CV_WARN_UNUSED;
 

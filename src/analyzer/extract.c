@@ -131,6 +131,46 @@ static int xc_append_str(struct xchild *xc, const char *s)
 
 /* ---- PDF (poppler-glib) ---- */
 
+/*
+ * Append a page's text, breaking a line where poppler joined two pieces
+ * across a wide blank: the columns of a two-column CV ("Contact" beside
+ * "Summary" came out as "ContactSummary", a sidebar's phone number glued to
+ * the main column's line just above it). A real space
+ * is a character of its own, so only a gap with no character in it wider
+ * than XC_PDF_COLUMN_GAP_EM glyph heights splits. Without a layout the
+ * text goes as poppler gave it.
+ */
+#define XC_PDF_COLUMN_GAP_EM 1.5
+static int xc_pdf_page_text(struct xchild *xc, PopplerPage *page, const char *text)
+{
+    PopplerRectangle *rects = NULL;
+    guint nrects = 0, k = 0;
+    const char *p = text, *from = text;
+    int ok = 1;
+
+    if (!poppler_page_get_text_layout(page, &rects, &nrects))
+        return xc_append_str(xc, text);
+    while (*p != '\0' && k < nrects && ok) {
+        const char *next = g_utf8_next_char(p);
+
+        if (k > 0 && *p != '\n' && p[-1] != '\n' && p[-1] != ' ' && *p != ' ') {
+            const PopplerRectangle *a = &rects[k - 1], *b = &rects[k];
+            double h = b->y2 - b->y1;
+
+            if (h > 0 && b->x1 - a->x2 > XC_PDF_COLUMN_GAP_EM * h) {
+                ok = xc_append(xc, from, (size_t)(p - from)) && xc_append_str(xc, "\n");
+                from = p;
+            }
+        }
+        p = next;
+        k++;
+    }
+    if (ok)
+        ok = xc_append_str(xc, from);
+    g_free(rects);
+    return ok;
+}
+
 static enum xreason xc_pdf(struct xchild *xc)
 {
     GBytes *bytes;
@@ -163,7 +203,7 @@ static enum xreason xc_pdf(struct xchild *xc)
             continue;
         text = poppler_page_get_text(page);
         more = (i == 0 || xc_append_str(xc, "\n\n")) &&
-               (text == NULL || xc_append_str(xc, text));
+               (text == NULL || xc_pdf_page_text(xc, page, text));
         g_free(text);
         g_object_unref(page);
         if (!more)
@@ -1006,7 +1046,8 @@ static enum cv_status xp_collect(int fd, int64_t deadline_ms, struct cv_buf *b,
 
 /* Check the child's message and turn its text into the result. b is the
  * whole message; on CV_OK its memory moves to out. */
-static enum cv_status xp_finish(struct cv_buf *b, const struct extract_limits *lim,
+static enum cv_status xp_finish(struct cv_buf *b, enum extract_format format,
+                                const struct extract_limits *lim,
                                 struct extract_result *out, struct cv_error *err)
 {
     struct xmsg_header h;
@@ -1032,6 +1073,8 @@ static enum cv_status xp_finish(struct cv_buf *b, const struct extract_limits *l
                                                       lim->text_max_bytes));
         out->truncated = true;
     }
+    if (n == 0 && format == EXTRACT_PDF)
+        return cv_error_set(err, CV_ERR_DOCUMENT, "%s", EXTRACT_PDF_NO_TEXT_MESSAGE);
     if (n == 0)
         return cv_error_set(err, CV_ERR_DOCUMENT, "no extractable text");
     if (b->cap > n + 1) {
@@ -1169,7 +1212,7 @@ enum cv_status extract_text(const char *path, enum extract_format format,
     else if (overflow || (known && (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)))
         st = cv_error_set(err, CV_ERR_DOCUMENT, "the document could not be read");
     else
-        st = xp_finish(&msg, &lim, out, err);
+        st = xp_finish(&msg, format, &lim, out, err);
     cv_buf_free(&msg);
     return st;
 }

@@ -155,14 +155,16 @@ static bool hz_plausible_name(const struct cv_str *t)
 }
 
 /* The header: the first non-empty line as the name when it looks like one
- * (a decoration before it aside: "★ JANE DOE"), then short lines and
- * contact lines, until a heading, a dated or long line, or
+ * (a decoration before it aside: "★ JANE DOE") - or, when that line holds
+ * contact details (a Word page header comes first), the first line after
+ * the contact lines - then short lines and contact lines, until a heading, a dated or long line, or
  * HZ_HEADER_MAX_LINES lines. */
 static void hz_find_header(struct hz_run *r)
 {
     const struct cv_layout *lay = &r->layout;
     struct cv_str name;
     size_t i = 0, first, limit;
+    bool name_seen_after = false;   /* the first line after contact lines judged */
 
     r->f.name_line = SIZE_MAX;
     while (i < lay->nlines && lay->lines[i].text.len == 0)
@@ -185,6 +187,15 @@ static void hz_find_header(struct hz_run *r)
             break;
         if (l->text.len == 0 || hz_line_has_contact(&l->text))
             continue;
+        /* contact details above the name: a Word page header, read first */
+        if (r->f.name_line == SIZE_MAX && !name_seen_after) {
+            name = (struct cv_str){ l->text.ptr + l->bullet_len, l->text.len - l->bullet_len };
+            name_seen_after = true;
+            if (hz_plausible_name(&name)) {
+                r->f.name_line = i;
+                continue;
+            }
+        }
         if (l->text.len > 80 || l->bullet_len > 0 ||
             hz_count_words(l->text.ptr, l->text.len) > 10 ||
             l->text.ptr[l->text.len - 1] == '.' ||
@@ -478,12 +489,14 @@ static void hz_measure_dates(struct hz_run *r)
     int year = r->in->reference_year > 0 ? r->in->reference_year
                                          : cv_sections_latest_year(r->text, r->text_len);
     int present = CV_SECTIONS_MONTH(year > 0 ? year : CV_SECTIONS_YEAR_MAX, 12), cover;
-    size_t i, n = 0;
+    size_t i, n = 0, used;
 
-    for (i = 0; i < lay->nlines && n < HZ_MAX_RANGES; i++)
+    for (i = 0; i < lay->nlines && n < HZ_MAX_RANGES; i += used) {
+        used = 1;
         if (lay->lines[i].section == kind)
-            n += cv_sections_date_ranges(lay->lines[i].text.ptr, lay->lines[i].text.len, present,
-                                         ranges + n, HZ_MAX_RANGES - n);
+            n += cv_sections_line_date_ranges(lay, i, present, ranges + n, HZ_MAX_RANGES - n,
+                                              &used);
+    }
     r->f.nranges = n;
     if (n == 0)
         return;
@@ -751,6 +764,7 @@ static uint64_t hz_fact_bits(const struct hz_facts *f)
         [HZ_FACT_SECTION_MISSING] = !sections,
         [HZ_FACT_COMPLETE] = sections && f->has_contact,
         [HZ_FACT_JD] = f->has_jd,
+        [HZ_FACT_ROLE] = f->has_role,
         [HZ_FACT_JD_KEYWORDS] = f->kw_total > 0,
         [HZ_FACT_KEYWORDS_GOOD] = f->kw_total > 0 &&
                                   f->kw_found * 100 >= f->kw_total * HZ_KEYWORD_GOOD_PCT,

@@ -93,6 +93,9 @@ enum hz_msg {
     HZ_MSG_DO_CAPS,
     HZ_MSG_DO_PAGES,
     HZ_MSG_DO_LINKEDIN,
+    HZ_MSG_DO_TAILOR,
+    HZ_MSG_DO_JOB_OFFER,
+    HZ_MSG_DO_TARGET_ROLE,
 
     /* the summary: its frame, then what drives the score up and down */
     HZ_MSG_SUM_SCORE,

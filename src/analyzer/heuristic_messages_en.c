@@ -104,6 +104,12 @@ const struct hz_language hz_language_en = {
         [HZ_MSG_DO_PAGES] = "Remove page numbers and headers/footers such as \"Page 1 of 2\"",
         [HZ_MSG_DO_LINKEDIN] = "Add the URL of your LinkedIn profile next to your contact "
                                "details",
+        [HZ_MSG_DO_TAILOR] = "Name the job offer's keywords you already master ({found}) in "
+                             "your summary, the first lines a recruiter reads",
+        [HZ_MSG_DO_JOB_OFFER] = "Paste the job offer you are applying to: the analysis then "
+                                "compares its keywords with your CV and lists the ones to add",
+        [HZ_MSG_DO_TARGET_ROLE] = "Name the role you are aiming for: the analysis then checks "
+                                  "the skills that role expects and shapes the rewrite for it",
 
         [HZ_MSG_SUM_SCORE] = "Score {score}/100.",
         [HZ_MSG_SUM_STRENGTHS] = " Strengths: ",

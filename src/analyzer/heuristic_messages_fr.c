@@ -107,6 +107,13 @@ const struct hz_language hz_language_fr = {
         [HZ_MSG_DO_PAGES] = "Supprimez numéros de page et en-têtes/pieds de page (« Page 1 sur "
                             "2 »)",
         [HZ_MSG_DO_LINKEDIN] = "Ajoutez l'URL de votre profil LinkedIn à vos coordonnées",
+        [HZ_MSG_DO_TAILOR] = "Reprenez dans votre profil les mots-clés de l'offre que vous "
+                             "maîtrisez déjà ({found}) : ce sont les premières lignes qu'un "
+                             "recruteur lit",
+        [HZ_MSG_DO_JOB_OFFER] = "Collez l'offre d'emploi visée : l'analyse comparera ses "
+                                "mots-clés avec votre CV et listera ceux à ajouter",
+        [HZ_MSG_DO_TARGET_ROLE] = "Indiquez le poste visé : l'analyse vérifiera les compétences "
+                                  "qu'il demande et orientera la réécriture vers lui",
 
         [HZ_MSG_SUM_SCORE] = "Score de {score}/100.",
         [HZ_MSG_SUM_STRENGTHS] = " Points forts : ",

@@ -99,6 +99,11 @@ const struct hz_rule hz_rules[] = {
     SUGGESTION(DO_CAPS, .all = F(CAPS)),
     SUGGESTION(DO_PAGES, .all = F(PAGES)),
     SUGGESTION(DO_LINKEDIN, .all = F(CONTACT), .none = F(LINKEDIN)),
+    /* Always something to act on, for the strongest CV too: with a job
+     * offer, lead with what matches it; without, ask for one. */
+    SUGGESTION(DO_TAILOR, .all = F(KEYWORDS_GOOD) | F(FOUND)),
+    SUGGESTION(DO_JOB_OFFER, .none = F(JD)),
+    SUGGESTION(DO_TARGET_ROLE, .none = F(ROLE)),
 
     UP(UP_JD_KEYWORDS, .all = F(JD) | F(KEYWORDS_GOOD)),
     UP(UP_ALL_SECTIONS, .all = F(COMPLETE)),

@@ -48,6 +48,7 @@ enum hz_fact {
     HZ_FACT_SECTION_MISSING,    /* one of the four above is absent */
     HZ_FACT_COMPLETE,           /* contact details and all four sections */
     HZ_FACT_JD,                 /* a job description was given */
+    HZ_FACT_ROLE,               /* a target role was given */
     HZ_FACT_JD_KEYWORDS,        /* ... and it has candidate keywords */
     HZ_FACT_KEYWORDS_GOOD,      /* the CV holds enough of them */
     HZ_FACT_MISSING,            /* keywords.missing is not empty */

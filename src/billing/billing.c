@@ -1,7 +1,7 @@
 /*
  * billing.c - the billing service (see billing.h): Checkout and portal
  * sessions through stripe_client, and the webhook: verify, parse, record
- * in stripe_events, apply under a per-user Redis lock, mark processed.
+ * in stripe_events, apply under the user's lease, mark processed.
  */
 #include "billing.h"
 
@@ -10,12 +10,8 @@
 #include <time.h>
 
 #include <json-c/json.h>
-#include <sodium.h>
 
-#include "clock.h"
-#include "lease.h"
 #include "log.h"
-#include "redis_keys.h"
 #include "stripe_client.h"
 #include "stripe_form.h"
 #include "stripe_signature.h"
@@ -25,7 +21,6 @@
  * Stripe events nest objects a handful of levels deep (invoice lines with
  * prices and periods); json-c's own default is 32. */
 #define BILLING_EVENT_JSON_MAX_DEPTH 64
-#define BILLING_LOCK_TOKEN_BYTES 16
 /* An event's `created`, in seconds: anything past year 9999 is not Stripe. */
 #define BILLING_EVENT_CREATED_MAX_S 253402300799LL
 
@@ -497,36 +492,6 @@ static bool event_change(const struct billing_event *ev, struct billing_change *
 
 /* ---- Webhook: applying it -------------------------------------------------- */
 
-/* The user's lease (lease.h), polled for at most BILLING_USER_LOCK_WAIT_MS. */
-static enum cv_status user_lock(struct cv_ctx *ctx, const char *key, const char *token,
-                                struct cv_error *err)
-{
-    long polls;
-    enum cv_status st;
-    bool acquired;
-
-    for (polls = 0; polls <= BILLING_USER_LOCK_WAIT_MS / BILLING_USER_LOCK_POLL_MS; polls++) {
-        if (polls > 0)
-            cv_sleep_ms(BILLING_USER_LOCK_POLL_MS);
-        st = cv_lease_acquire(ctx->redis, key, token, BILLING_USER_LOCK_TTL_MS, &acquired, err);
-        if (st != CV_OK || acquired)
-            return st;
-    }
-    return cv_error_set(err, CV_ERR_UNAVAILABLE, "%s still held after %ld ms", key,
-                        BILLING_USER_LOCK_WAIT_MS);
-}
-
-/* Release the lease if it is still ours (it may have expired and been taken). */
-static void user_unlock(struct cv_ctx *ctx, const char *key, const char *token)
-{
-    struct cv_error err;
-
-    cv_error_clear(&err);
-    if (cv_lease_release(ctx->redis, key, token, &err) != CV_OK)
-        cv_log(CV_LOG_WARN, ctx->request_id, "releasing %s: %s (it expires by itself)", key,
-               err.message);
-}
-
 /* The user an event is about: by the user id it names, else by customer.
  * *found false (and CV_OK) when there is none. */
 static enum cv_status event_user(struct cv_ctx *ctx, const char *user_id, const char *customer,
@@ -550,27 +515,33 @@ static enum cv_status event_user(struct cv_ctx *ctx, const char *user_id, const 
     return CV_OK;
 }
 
-/* Read, merge, write one user's stripe state under its lock. */
+/* Read, merge, write one user's stripe state under the user's lease, and
+ * check the lease was still ours once written: a write made by a holder
+ * whose lease expired may have been overwritten, so the event is then not
+ * acknowledged (503) and Stripe's redelivery applies it again. *outcome
+ * gets the plan the user has once this event is handled, and when. */
 static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_event *ev,
                                    const char *user_id, const struct billing_change *chg,
-                                   bool *applied, struct cv_error *err)
+                                   bool *applied, struct stripe_event_outcome *outcome,
+                                   struct cv_error *err)
 {
-    char key[CV_REDIS_KEY_MAX_BYTES], token[2 * BILLING_LOCK_TOKEN_BYTES + 1];
-    unsigned char raw[BILLING_LOCK_TOKEN_BYTES];
     struct user_stripe_state cur, next;
+    struct user_lease lease;
     enum cv_status st;
+    bool acquired;
 
-    st = cv_redis_key(key, sizeof(key), CV_KEY_BILLING_USER_LOCK_PREFIX, user_id, err);
+    st = user_repo_lease(ctx, user_id, USER_LEASE_WAIT_MS, &lease, &acquired, err);
     if (st != CV_OK)
         return st;
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
-    st = user_lock(ctx, key, token, err);
-    if (st != CV_OK)
-        return st;
+    if (!acquired)
+        return cv_error_set(err, CV_ERR_UNAVAILABLE, "user %s: lease still held after %ld ms",
+                            user_id, USER_LEASE_WAIT_MS);
     st = user_repo_get_stripe_state(ctx, user_id, &cur, err);
+    next = cur;
     if (st == CV_OK && billing_merge(&cur, chg, &next)) {
-        st = user_repo_set_stripe_state(ctx, user_id, &next, err);
+        st = user_repo_set_stripe_state(ctx, &lease, &next, err);
+        if (st == CV_OK)
+            st = user_repo_lease_check(ctx, &lease, err);
         if (st == CV_OK) {
             *applied = true;
             cv_log(CV_LOG_INFO, ctx->request_id,
@@ -586,16 +557,23 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
                "stripe event %s (%s): user %s unchanged (older, duplicate or superseded)",
                ev->id, ev->type, user_id);
     }
-    user_unlock(ctx, key, token);
+    if (st == CV_OK) {
+        (void)snprintf(outcome->user_id, sizeof(outcome->user_id), "%s", user_id);
+        outcome->plan = next.plan;
+        outcome->applied_at_ms = cv_time_now_ms();   /* under the lease: in write order */
+    }
+    user_repo_lease_release(ctx, &lease);
     if (st == CV_ERR_NOT_FOUND) {          /* erased meanwhile: nothing to do */
         cv_error_clear(err);
+        memset(outcome, 0, sizeof(*outcome));
         st = CV_OK;
     }
     return st;
 }
 
 static enum cv_status apply_event(struct cv_ctx *ctx, const struct billing_event *ev,
-                                  bool *applied, struct cv_error *err)
+                                  bool *applied, struct stripe_event_outcome *outcome,
+                                  struct cv_error *err)
 {
     struct billing_change chg;
     struct cv_user user;
@@ -622,7 +600,7 @@ static enum cv_status apply_event(struct cv_ctx *ctx, const struct billing_event
                ev->id, ev->type, chg.customer_id != NULL ? chg.customer_id : "-");
         return CV_OK;
     }
-    return apply_change(ctx, ev, user.id, &chg, applied, err);
+    return apply_change(ctx, ev, user.id, &chg, applied, outcome, err);
 }
 
 enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_t sig_len,
@@ -658,9 +636,12 @@ enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_
             cv_log(CV_LOG_INFO, ctx->request_id,
                    "stripe event %s (%s) seen before but not finished: applying again",
                    ev.id, ev.type);
-        st = apply_event(ctx, &ev, &res->applied, err);
+        struct stripe_event_outcome outcome;
+
+        memset(&outcome, 0, sizeof(outcome));
+        st = apply_event(ctx, &ev, &res->applied, &outcome, err);
         if (st == CV_OK)
-            st = stripe_events_repo_mark_processed(ctx, ev.id, cv_time_now_ms(), err);
+            st = stripe_events_repo_mark_processed(ctx, ev.id, &outcome, cv_time_now_ms(), err);
     }
     json_object_put(ev.root);
     return st;

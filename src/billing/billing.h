@@ -3,9 +3,13 @@
  * billing-portal sessions, and the Stripe webhook (verified, recorded once
  * in stripe_events, applied to the user's plan in order).
  *
- * Read first: a webhook is applied under a short per-user Redis lock as
- * read-compare-write, because FerretDB does not apply filtered updates
- * atomically; the comparison is billing_merge, pure and unit-tested.
+ * Read first: a webhook is applied under the user's lease (user_repo.h,
+ * the one writer of the user document) as read-compare-write, because
+ * FerretDB does not apply filtered updates atomically; the comparison is
+ * billing_merge, pure and unit-tested. An event whose effect is not
+ * certainly stored (lease not had in time, or lost before the write ended)
+ * is answered CV_ERR_UNAVAILABLE, not recorded as processed, and applied
+ * on Stripe's redelivery.
  * Thread safety follows ctx (one per thread). With no STRIPE_SECRET_KEY,
  * checkout and portal answer CV_ERR_BILLING_DISABLED; with no
  * STRIPE_WEBHOOK_SECRET, the webhook does.
@@ -49,12 +53,6 @@
 #define BILLING_WEBHOOK_BODY_MAX_BYTES (64 * 1024)
 /* A Stripe-hosted URL handed back to the browser (Checkout's are ~150 B). */
 #define BILLING_URL_MAX_BYTES 2048
-/* The per-user lock around a webhook's read-compare-write: held for at most
- * two database calls (CV_MONGO_TIMEOUT_MS each), waited for at most
- * BILLING_USER_LOCK_WAIT_MS (then 503, and Stripe delivers again). */
-#define BILLING_USER_LOCK_TTL_MS 10000L
-#define BILLING_USER_LOCK_WAIT_MS 5000L
-#define BILLING_USER_LOCK_POLL_MS 50L
 #define BILLING_PLAN_COUNT 2
 
 /* Where Stripe sends the browser back, under FRONTEND_URL. */
@@ -111,8 +109,8 @@ struct billing_webhook_result {
  * CV_ERR_MALFORMED_JSON (signed, but not an event object with a string id
  * of [A-Za-z0-9_] up to STRIPE_EVENT_ID_MAX_BYTES, a type, an integer
  * created and an object data.object); CV_ERR_UNAVAILABLE (database or Redis
- * down, or the user lock not had in time: the event stays "received" and
- * Stripe's redelivery applies it). sig_header may be NULL (missing).
+ * down, or the user's lease not had in time or lost: the event stays
+ * "received" and Stripe's redelivery applies it). sig_header may be NULL (missing).
  */
 enum cv_status billing_webhook(struct cv_ctx *ctx, const char *sig_header, size_t sig_len,
                                const char *body, size_t body_len, int64_t now_ms,

@@ -77,6 +77,7 @@ enum cv_status stripe_events_repo_record(struct cv_ctx *ctx, const char *event_i
 }
 
 enum cv_status stripe_events_repo_mark_processed(struct cv_ctx *ctx, const char *event_id,
+                                                 const struct stripe_event_outcome *outcome,
                                                  int64_t now_ms, struct cv_error *err)
 {
     bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
@@ -88,6 +89,11 @@ enum cv_status stripe_events_repo_mark_processed(struct cv_ctx *ctx, const char 
     BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
     BSON_APPEND_UTF8(&set, "status", "processed");
     BSON_APPEND_DATE_TIME(&set, "processedAt", now_ms);
+    if (outcome->user_id[0] != '\0') {
+        BSON_APPEND_UTF8(&set, "userId", outcome->user_id);
+        BSON_APPEND_UTF8(&set, "plan", cv_plan_name(outcome->plan));
+        BSON_APPEND_DATE_TIME(&set, "appliedAt", outcome->applied_at_ms);
+    }
     bson_append_document_end(&update, &set);
     if (!mongoc_collection_update_one(coll, &filter, &update, NULL, NULL, &berr))
         st = db_write_error(&berr, CV_OK, err, "mark stripe event processed");

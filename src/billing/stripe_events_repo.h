@@ -7,9 +7,16 @@
  * is the insert's own uniqueness, atomic on MongoDB and FerretDB alike (no
  * filtered update is relied on). A document is
  *   {_id: "evt_...", type, status: "received"|"processed", receivedAt,
- *    processedAt}
+ *    processedAt[, userId, plan, appliedAt]}
  * and goes received -> processed once the event's effect is stored; one
  * still "received" was interrupted and is applied again on redelivery.
+ * userId/plan/appliedAt (an event about a user) say which plan the user
+ * had once the event was handled under the user's lease, and when: the
+ * latest appliedAt of a user must agree with the user's plan (the
+ * invariant checker, integrity.h).
+ * Writers: the webhook that inserted the document (first delivery), or a
+ * redelivery of an event still "received": one delivery at a time applies
+ * an event in practice; two applying it at once store the same outcome.
  * Thread safety follows the mongoc client in ctx (one per thread).
  */
 #ifndef CV_STRIPE_EVENTS_REPO_H
@@ -19,6 +26,8 @@
 
 #include "ctx.h"
 #include "cv_status.h"
+#include "plans.h"
+#include "user_repo.h"
 
 /* Stripe's object ids are under 64 bytes; ours refuse anything over 255. */
 #define STRIPE_EVENT_ID_MAX_BYTES 255
@@ -42,10 +51,19 @@ enum cv_status stripe_events_repo_record(struct cv_ctx *ctx, const char *event_i
                                          enum stripe_event_prior *prior,
                                          struct cv_error *err) CV_WARN_UNUSED;
 
-/* Mark event_id processed at now_ms (an unconditional single-document
- * update: marking twice is harmless). CV_ERR_UNAVAILABLE when the database
- * cannot be reached. */
+/* What handling an event left on its user (user_id "" when it was about
+ * no user). */
+struct stripe_event_outcome {
+    char user_id[USER_ID_HEX_LEN + 1];
+    enum cv_plan plan;
+    int64_t applied_at_ms;
+};
+
+/* Mark event_id processed at now_ms with its outcome (an unconditional
+ * single-document update: marking twice is harmless). CV_ERR_UNAVAILABLE
+ * when the database cannot be reached. */
 enum cv_status stripe_events_repo_mark_processed(struct cv_ctx *ctx, const char *event_id,
+                                                 const struct stripe_event_outcome *outcome,
                                                  int64_t now_ms,
                                                  struct cv_error *err) CV_WARN_UNUSED;
 

@@ -1,10 +1,11 @@
 /*
  * lease.h (src/) - a lease on a Redis key: a lock that expires by itself,
  * held by an owner token, so a crashed holder blocks others for one TTL
- * at most. The analysis lease of the worker and the per-user billing lock
- * of cv-api are both this.
+ * at most. The analysis lease of the worker and the user document's lease
+ * (user_repo.h) are both this.
  *
- * Acquire is SET NX PX; release and extend act only while the key still
+ * Acquire is SET NX PX, or a lease the owner already holds (so a resent
+ * acquire is harmless); release and extend act only while the key still
  * holds the caller's token (one Lua script each, atomic in Redis), so an
  * owner whose lease expired and was taken never frees or extends the new
  * owner's. Thread safety follows the struct cv_redis passed in.
@@ -17,8 +18,9 @@
 #include "cv_status.h"
 #include "redis_conn.h"
 
-/* Take key for owner for ttl_ms unless someone holds it: *acquired true
- * when taken, false when held by another. CV_ERR_UNAVAILABLE when Redis
+/* Take key for owner for ttl_ms unless another owner holds it: *acquired
+ * true when taken (or already owner's, then renewed), false when held by
+ * another. CV_ERR_UNAVAILABLE when Redis
  * is down or answers an error. */
 enum cv_status cv_lease_acquire(struct cv_redis *redis, const char *key, const char *owner,
                                 long ttl_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;
@@ -33,5 +35,16 @@ enum cv_status cv_lease_release(struct cv_redis *redis, const char *key, const c
  * lease was lost. CV_ERR_UNAVAILABLE when Redis is down. */
 enum cv_status cv_lease_extend(struct cv_redis *redis, const char *key, const char *owner,
                                long ttl_ms, bool *held, struct cv_error *err) CV_WARN_UNUSED;
+
+/* An owner token: 32 random hex digits and a NUL. */
+#define CV_LEASE_OWNER_MAX 33
+void cv_lease_owner_new(char owner[CV_LEASE_OWNER_MAX]);
+
+/* cv_lease_acquire, tried every CV_LEASE_POLL_MS for at most wait_ms
+ * (0: once). *acquired false when another owner still held it then. */
+#define CV_LEASE_POLL_MS 50L
+enum cv_status cv_lease_acquire_wait(struct cv_redis *redis, const char *key, const char *owner,
+                                     long ttl_ms, long wait_ms, bool *acquired,
+                                     struct cv_error *err) CV_WARN_UNUSED;
 
 #endif

@@ -64,18 +64,49 @@ enum cv_status cv_queue_stats(struct cv_redis *redis, struct queue_stats *out,
     return CV_OK;
 }
 
+/* KEYS[1] the stream, KEYS[2] the live counts; ARGV analysis id, request id. */
+static const char queue_enqueue_script[] =
+    "local id = redis.call('XADD', KEYS[1], '*', 'analysisId', ARGV[1], 'requestId', ARGV[2]) "
+    "redis.call('HINCRBY', KEYS[2], ARGV[1], 1) return id";
+
+/* KEYS[1] the stream, KEYS[2] the live counts; ARGV group, entry id,
+ * analysis id (may be empty: a deleted entry). */
+static const char queue_settle_script[] =
+    "redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) "
+    "if ARGV[3] ~= '' and redis.call('HINCRBY', KEYS[2], ARGV[3], -1) <= 0 then "
+    "redis.call('HDEL', KEYS[2], ARGV[3]) end return 1";
+
+/* XADD alone: a delayed job going back to the stream (already live). */
+static enum cv_status queue_xadd(struct cv_redis *redis, const char *analysis_id,
+                                 const char *request_id, struct cv_error *err)
+{
+    redisReply *rep;
+    enum cv_status st;
+
+    st = cv_redis_command(redis, false, &rep, err, "XADD %s * analysisId %s requestId %s",
+                          CV_KEY_JOBS, analysis_id, request_id);
+    if (st != CV_OK)
+        return st;
+    if (rep->type != REDIS_REPLY_STRING)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XADD: %s",
+                          rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
+    freeReplyObject(rep);
+    return st;
+}
+
 enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
                                 const char *request_id, struct cv_error *err)
 {
     redisReply *rep;
     enum cv_status st;
 
-    st = cv_redis_command(redis, false, &rep, err, "XADD %s * analysisId %s requestId %s",
-                          CV_KEY_JOBS, analysis_id, request_id != NULL ? request_id : "");
+    st = cv_redis_command(redis, false, &rep, err, "EVAL %s 2 %s %s %s %s", queue_enqueue_script,
+                          CV_KEY_JOBS, CV_KEY_JOBS_LIVE, analysis_id,
+                          request_id != NULL ? request_id : "");
     if (st != CV_OK)
         return st;
     if (rep->type != REDIS_REPLY_STRING)
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XADD: %s",
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "enqueue: %s",
                           rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
     freeReplyObject(rep);
     return st;
@@ -188,6 +219,36 @@ enum cv_status cv_queue_ack(struct cv_redis *redis, const struct queue_job *job,
     return simple(redis, true, err, rep, st, "XACK");
 }
 
+enum cv_status cv_queue_settle(struct cv_redis *redis, const struct queue_job *job,
+                               struct cv_error *err)
+{
+    redisReply *rep = NULL;
+    enum cv_status st = cv_redis_command(redis, true, &rep, err, "EVAL %s 2 %s %s %s %s %s",
+                                         queue_settle_script, CV_KEY_JOBS, CV_KEY_JOBS_LIVE,
+                                         CV_KEY_JOBS_GROUP, job->entry_id, job->analysis_id);
+
+    return simple(redis, true, err, rep, st, "settle");
+}
+
+enum cv_status cv_queue_live_jobs(struct cv_redis *redis, const char *analysis_id,
+                                  long long *live, struct cv_error *err)
+{
+    redisReply *rep;
+    enum cv_status st;
+
+    *live = 0;
+    st = cv_redis_command(redis, true, &rep, err, "HGET %s %s", CV_KEY_JOBS_LIVE, analysis_id);
+    if (st != CV_OK)
+        return st;
+    if (rep->type == REDIS_REPLY_STRING)
+        *live = strtoll(rep->str, NULL, 10);
+    else if (rep->type != REDIS_REPLY_NIL)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "HGET %s: %s", CV_KEY_JOBS_LIVE,
+                          rep->type == REDIS_REPLY_ERROR ? rep->str : "unexpected reply");
+    freeReplyObject(rep);
+    return st;
+}
+
 enum cv_status cv_queue_delay(struct cv_redis *redis, const struct queue_job *job, int64_t due_ms,
                               struct cv_error *err)
 {
@@ -225,7 +286,7 @@ enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size
         if (rem->type == REDIS_REPLY_INTEGER && rem->integer == 1) {
             memcpy(id, member, (size_t)(bar - member));
             id[bar - member] = '\0';
-            st = cv_queue_enqueue(redis, id, bar + 1, err);
+            st = queue_xadd(redis, id, bar + 1, err);
             if (st == CV_OK)
                 (*moved)++;
         }
@@ -264,6 +325,19 @@ enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, co
     *acquired = false;
     st = lease_key(analysis_id, key, err);
     return st != CV_OK ? st : cv_lease_acquire(redis, key, owner, lease_ms, acquired, err);
+}
+
+enum cv_status cv_queue_lock_wait(struct cv_redis *redis, const char *analysis_id,
+                                  const char *owner, long lease_ms, long wait_ms, bool *acquired,
+                                  struct cv_error *err)
+{
+    char key[CV_REDIS_KEY_MAX_BYTES];
+    enum cv_status st;
+
+    *acquired = false;
+    st = lease_key(analysis_id, key, err);
+    return st != CV_OK ? st
+                       : cv_lease_acquire_wait(redis, key, owner, lease_ms, wait_ms, acquired, err);
 }
 
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner)

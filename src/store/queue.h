@@ -43,7 +43,8 @@ enum cv_status cv_queue_stats(struct cv_redis *redis, struct queue_stats *out,
  * Redis is down or refuses. */
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err) CV_WARN_UNUSED;
 
-/* Add the job {analysisId, requestId} to the stream. CV_ERR_UNAVAILABLE
+/* Add the job {analysisId, requestId} to the stream and count it live for
+ * the analysis (CV_KEY_JOBS_LIVE), atomically (one script). CV_ERR_UNAVAILABLE
  * when Redis is down; the job may then or may not be in the stream (a
  * reply lost after XADD), which the worker's idempotence covers. */
 enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
@@ -60,8 +61,19 @@ enum cv_status cv_queue_claim_stale(struct cv_redis *redis, const char *consumer
                                     long min_idle_ms, struct queue_job *job, bool *got,
                                     struct cv_error *err) CV_WARN_UNUSED;
 
+/* Acknowledge a job that goes on in the delayed set (a retry). */
 enum cv_status cv_queue_ack(struct cv_redis *redis, const struct queue_job *job,
                             struct cv_error *err) CV_WARN_UNUSED;
+
+/* Acknowledge a job that is over (its analysis completed, failed or is
+ * gone) and count it no longer live, atomically (one script). */
+enum cv_status cv_queue_settle(struct cv_redis *redis, const struct queue_job *job,
+                               struct cv_error *err) CV_WARN_UNUSED;
+
+/* *live = the number of live jobs of the analysis (CV_KEY_JOBS_LIVE): 0 means
+ * nothing in Redis will ever run it. */
+enum cv_status cv_queue_live_jobs(struct cv_redis *redis, const char *analysis_id,
+                                  long long *live, struct cv_error *err) CV_WARN_UNUSED;
 
 /* Schedule the job again at due_ms (a retry with backoff). */
 enum cv_status cv_queue_delay(struct cv_redis *redis, const struct queue_job *job, int64_t due_ms,
@@ -81,6 +93,10 @@ enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_j
  * owner holds it. Unlock deletes the lease only when it is still ours. */
 enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, const char *owner,
                              long lease_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;
+/* cv_queue_lock, waiting at most wait_ms for the holder to finish. */
+enum cv_status cv_queue_lock_wait(struct cv_redis *redis, const char *analysis_id,
+                                  const char *owner, long lease_ms, long wait_ms, bool *acquired,
+                                  struct cv_error *err) CV_WARN_UNUSED;
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner);
 
 /* While a job runs: extend the lease by lease_ms if it is still ours, and

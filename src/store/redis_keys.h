@@ -30,6 +30,13 @@
 /* Stream of jobs out of attempts {analysisId, requestId, reason}, for an
  * operator; capped at CV_QUEUE_DEAD_MAXLEN entries. */
 #define CV_KEY_JOBS_DEAD "cv:analysis:dead"
+/* Hash, analysis id -> how many of its jobs are in CV_KEY_JOBS or
+ * CV_KEY_JOBS_DELAYED and not settled yet: Redis owns "this analysis is
+ * queued". cv_queue_enqueue adds one in the same script as its XADD,
+ * cv_queue_settle takes one away in the same script as its XACK (the field
+ * goes at 0), so the two never disagree and no record is marked after the
+ * XADD (analysis_repo.h). The worker's sweep reads it. */
+#define CV_KEY_JOBS_LIVE "cv:analysis:live"
 
 /* ---- leases (lease.h) ---- */
 
@@ -37,10 +44,11 @@
  * name). Lives JOB_VISIBILITY_TIMEOUT, renewed by the job's heartbeat,
  * deleted by its owner when the job ends. */
 #define CV_KEY_ANALYSIS_LEASE_PREFIX "cv:lock:analysis:"
-/* String, + user id: a random token of the cv-api thread applying a
- * Stripe event to that user. Lives BILLING_USER_LOCK_TTL_MS at most,
- * deleted by its owner. */
-#define CV_KEY_BILLING_USER_LOCK_PREFIX "cv:lock:billing:user:"
+/* String, + user id: a random token of the one writer of that user's
+ * document (user_repo.h: a webhook applying a Stripe event, a login
+ * upgrading the password hash). Lives USER_LEASE_TTL_MS at most, deleted
+ * by its owner. */
+#define CV_KEY_USER_LEASE_PREFIX "cv:lock:user:"
 
 /* ---- accounts (auth.h) ---- */
 

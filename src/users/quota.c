@@ -84,14 +84,6 @@ enum cv_status quota_take(struct cv_ctx *ctx, const struct cv_user *user, int64_
         n = (used + i) % limit + 1;
         st = insert_slot(coll, user->id, month, n, use, &taken, err);
     }
-    if (st == CV_OK && taken) {
-        struct cv_error e;
-        cv_error_clear(&e);
-        if (count_uses(coll, user->id, month, &used, &e) != CV_OK ||
-            user_repo_set_usage(ctx, user->id, month, used, &e) != CV_OK)
-            cv_log_error_detail(CV_LOG_WARN, ctx->request_id, e.message,
-                                "usage copy on the user document not updated");
-    }
     mongoc_collection_destroy(coll);
     if (st != CV_OK)
         return st;

@@ -7,6 +7,12 @@
  * to take the same slot on any server (MongoDB, a replica set, FerretDB),
  * without relying on the atomicity of conditional updates. Giving a use
  * back deletes its slot. The month's count is the number of its slots.
+ *
+ * Writers (the rule is in db.h): slots are only inserted (an upload taking
+ * a use; the unique _id decides between concurrent ones) and deleted (an
+ * upload that failed giving its use back, account erasure); a slot is
+ * never updated. The count is never copied onto the user document: it is
+ * derived on read (quota_usage).
  */
 #ifndef CV_QUOTA_H
 #define CV_QUOTA_H

@@ -8,6 +8,7 @@
 
 #include "bson_util.h"
 #include "log.h"
+#include "redis_keys.h"
 #include "timefmt.h"
 
 #define USERS "users"
@@ -85,8 +86,6 @@ static void user_from_bson(const bson_t *doc, struct cv_user *u)
     bson_get_utf8(doc, "name", u->name, sizeof(u->name));
     bson_get_utf8(doc, "passwordHash", u->password_hash, sizeof(u->password_hash));
     u->plan = plan_from_bson(doc);
-    u->period_start_ms = bson_get_date(doc, "usage.periodStart");
-    u->analyses_used = (int)bson_get_int(doc, "usage.analysesUsed");
     bson_get_utf8(doc, "stripe.customerId", u->stripe_customer_id, sizeof(u->stripe_customer_id));
     bson_get_utf8(doc, "stripe.subscriptionId", u->stripe_subscription_id,
               sizeof(u->stripe_subscription_id));
@@ -97,7 +96,7 @@ static void user_from_bson(const bson_t *doc, struct cv_user *u)
 
 enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u, struct cv_error *err)
 {
-    bson_t doc = BSON_INITIALIZER, usage, stripe;
+    bson_t doc = BSON_INITIALIZER, stripe;
     mongoc_collection_t *coll;
     bson_error_t berr;
     bson_oid_t oid;
@@ -106,18 +105,12 @@ enum cv_status user_repo_insert(struct cv_ctx *ctx, struct cv_user *u, struct cv
 
     bson_oid_init(&oid, NULL);
     u->plan = CV_PLAN_FREE;
-    u->period_start_ms = cv_time_month_start_ms(now);
-    u->analyses_used = 0;
     u->created_at_ms = u->updated_at_ms = now;
     BSON_APPEND_OID(&doc, "_id", &oid);
     BSON_APPEND_UTF8(&doc, "email", u->email);
     BSON_APPEND_UTF8(&doc, "passwordHash", u->password_hash);
     BSON_APPEND_UTF8(&doc, "name", u->name);
     BSON_APPEND_UTF8(&doc, "plan", cv_plan_name(u->plan));
-    BSON_APPEND_DOCUMENT_BEGIN(&doc, "usage", &usage);
-    BSON_APPEND_DATE_TIME(&usage, "periodStart", u->period_start_ms);
-    BSON_APPEND_INT32(&usage, "analysesUsed", 0);
-    bson_append_document_end(&doc, &usage);
     BSON_APPEND_DOCUMENT_BEGIN(&doc, "stripe", &stripe);
     BSON_APPEND_NULL(&stripe, "customerId");
     BSON_APPEND_NULL(&stripe, "subscriptionId");
@@ -178,13 +171,56 @@ enum cv_status user_repo_find_by_id(struct cv_ctx *ctx, const char *id, struct c
     return st;
 }
 
-enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const char *id, const char *hash,
-                                           struct cv_error *err)
+/* ---- The user's lease ------------------------------------------------- */
+
+enum cv_status user_repo_lease(struct cv_ctx *ctx, const char *id, long wait_ms,
+                               struct user_lease *lease, bool *acquired, struct cv_error *err)
+{
+    bson_oid_t oid;
+    enum cv_status st;
+
+    *acquired = false;
+    memset(lease, 0, sizeof(*lease));
+    if (!cv_oid_parse(id, strlen(id), &oid))
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    memcpy(lease->user_id, id, USER_ID_HEX_LEN);
+    st = cv_redis_key(lease->key, sizeof(lease->key), CV_KEY_USER_LEASE_PREFIX, id, err);
+    if (st != CV_OK)
+        return st;
+    cv_lease_owner_new(lease->owner);
+    return cv_lease_acquire_wait(ctx->redis, lease->key, lease->owner, USER_LEASE_TTL_MS, wait_ms,
+                                 acquired, err);
+}
+
+enum cv_status user_repo_lease_check(struct cv_ctx *ctx, const struct user_lease *lease,
+                                     struct cv_error *err)
+{
+    enum cv_status st;
+    bool held = false;
+
+    st = cv_lease_extend(ctx->redis, lease->key, lease->owner, USER_LEASE_TTL_MS, &held, err);
+    if (st == CV_OK && !held)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "the lease of user %s expired while held",
+                          lease->user_id);
+    return st;
+}
+
+void user_repo_lease_release(struct cv_ctx *ctx, const struct user_lease *lease)
+{
+    struct cv_error err;
+
+    cv_error_clear(&err);
+    if (cv_lease_release(ctx->redis, lease->key, lease->owner, &err) != CV_OK)
+        cv_log(CV_LOG_WARN, ctx->request_id, "%s (it expires by itself)", err.message);
+}
+
+enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const struct user_lease *lease,
+                                           const char *hash, struct cv_error *err)
 {
     bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
     enum cv_status st = CV_ERR_NOT_FOUND;
 
-    if (id_filter(&filter, id)) {
+    if (id_filter(&filter, lease->user_id)) {
         BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
         BSON_APPEND_UTF8(&set, "passwordHash", hash);
         BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
@@ -217,26 +253,6 @@ enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id, struct cv_er
     bson_destroy(&reply);
     mongoc_collection_destroy(coll);
     bson_destroy(&filter);
-    return st;
-}
-
-enum cv_status user_repo_set_usage(struct cv_ctx *ctx, const char *id, int64_t month_ms,
-                                   int used, struct cv_error *err)
-{
-    bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
-    enum cv_status st = CV_ERR_NOT_FOUND;
-
-    if (id_filter(&filter, id)) {
-        BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
-        BSON_APPEND_DATE_TIME(&set, "usage.periodStart", month_ms);
-        BSON_APPEND_INT32(&set, "usage.analysesUsed", used);
-        bson_append_document_end(&update, &set);
-        st = users_update(ctx, &filter, &update, NULL, err, "usage copy");
-    } else {
-        cv_error_set(err, st, "no such user");
-    }
-    bson_destroy(&filter);
-    bson_destroy(&update);
     return st;
 }
 
@@ -305,10 +321,11 @@ static void append_utf8_or_null(bson_t *doc, const char *key, const char *value)
         bson_append_null(doc, key, -1);
 }
 
-enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const char *id,
+enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const struct user_lease *lease,
                                           const struct user_stripe_state *s,
                                           struct cv_error *err)
 {
+    const char *id = lease->user_id;
     bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER, set;
     int64_t matched = 0;
     enum cv_status st = CV_ERR_NOT_FOUND;

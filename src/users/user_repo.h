@@ -2,10 +2,19 @@
  * user_repo.h - the users collection on MongoDB (or FerretDB).
  *
  * A user document: _id, email (normalised, unique index), passwordHash,
- * name, plan, usage {periodStart, analysesUsed}, stripe {customerId,
- * subscriptionId, subscriptionStatus, paymentFailed}, createdAt, updatedAt.
- * Only single-document atomic operations are used. Thread safety follows
- * the mongoc client in ctx (one per thread).
+ * name, plan, stripe {customerId, subscriptionId, subscriptionStatus,
+ * paymentFailed, subscriptionUpdatedAt}, createdAt, updatedAt. The month's
+ * usage is not on it: quota.h counts it from its own slot documents.
+ *
+ * Writers (the rule is in db.h: one writer per document at a time):
+ *   - registration inserts it (the unique email decides a race);
+ *   - every update (the password rehash at login, the Stripe state of a
+ *     webhook) is made under the user's lease (struct user_lease, a Redis
+ *     lease): the update functions take the lease as an argument, so none
+ *     can run without it, and two can never overlap;
+ *   - account erasure deletes it at any time: an update never inserts.
+ * Thread safety follows the mongoc client and Redis connection in ctx
+ * (one per thread).
  */
 #ifndef CV_USER_REPO_H
 #define CV_USER_REPO_H
@@ -16,6 +25,8 @@
 #include "account_rules.h"
 #include "ctx.h"
 #include "cv_status.h"
+#include "lease.h"
+#include "redis_keys.h"
 #include "password.h"
 #include "plans.h"
 
@@ -28,8 +39,6 @@ struct cv_user {
     char name[ACCOUNT_NAME_MAX_BYTES + 1];
     char password_hash[PASSWORD_HASH_SIZE];
     enum cv_plan plan;
-    int64_t period_start_ms;        /* start of the quota month counted */
-    int analyses_used;              /* in that month */
     char stripe_customer_id[USER_STRIPE_ID_MAX_BYTES + 1];   /* "" when none */
     char stripe_subscription_id[USER_STRIPE_ID_MAX_BYTES + 1];
     bool payment_failed;
@@ -55,19 +64,45 @@ enum cv_status user_repo_find_by_email(struct cv_ctx *ctx, const char *email,
 enum cv_status user_repo_find_by_id(struct cv_ctx *ctx, const char *id, struct cv_user *u,
                                     struct cv_error *err) CV_WARN_UNUSED;
 
-/* Replace the password hash (rehash at login). */
-enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const char *id,
+/* ---- The user's lease: the one writer of the document ------------------
+ * Held by whoever updates the user document, for at most USER_LEASE_TTL_MS:
+ * longer than the two database calls (each bounded by the driver's socket
+ * timeout, 2 x CV_MONGO_TIMEOUT_MS) a holder makes, and checked again after
+ * the write by a holder whose write must not be lost (the webhook). */
+#define USER_LEASE_TTL_MS 10000L
+/* How long a webhook waits for the lease before answering 503 (Stripe then
+ * delivers the event again). */
+#define USER_LEASE_WAIT_MS 5000L
+
+struct user_lease {
+    char user_id[USER_ID_HEX_LEN + 1];
+    char key[CV_REDIS_KEY_MAX_BYTES];
+    char owner[CV_LEASE_OWNER_MAX];
+};
+
+/* Take user id's lease, waiting at most wait_ms (0: try once).
+ * *acquired false when another writer still held it. CV_ERR_NOT_FOUND for
+ * a malformed id, CV_ERR_UNAVAILABLE when Redis is down. */
+enum cv_status user_repo_lease(struct cv_ctx *ctx, const char *id, long wait_ms,
+                               struct user_lease *lease, bool *acquired,
+                               struct cv_error *err) CV_WARN_UNUSED;
+
+/* Is the lease still ours? Renews it for USER_LEASE_TTL_MS if so.
+ * CV_ERR_UNAVAILABLE when it was lost (it expired and may have been taken)
+ * or Redis is down: a write made under it may then have been overwritten. */
+enum cv_status user_repo_lease_check(struct cv_ctx *ctx, const struct user_lease *lease,
+                                     struct cv_error *err) CV_WARN_UNUSED;
+
+/* Release the lease if it is still ours (else it expires by itself). */
+void user_repo_lease_release(struct cv_ctx *ctx, const struct user_lease *lease);
+
+/* Replace the password hash (rehash at login), under the user's lease. */
+enum cv_status user_repo_set_password_hash(struct cv_ctx *ctx, const struct user_lease *lease,
                                            const char *hash, struct cv_error *err) CV_WARN_UNUSED;
 
 /* Delete the user document. CV_ERR_NOT_FOUND when it was already gone. */
 enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id,
                                 struct cv_error *err) CV_WARN_UNUSED;
-
-/* Record the month's use count on the user document (a copy for
- * operators; quota.h counts from its own collection). */
-enum cv_status user_repo_set_usage(struct cv_ctx *ctx, const char *id, int64_t month_ms,
-                                   int used, struct cv_error *err) CV_WARN_UNUSED;
-
 
 /* Parse 24 hex digits into an ObjectId; false when malformed. */
 bool cv_oid_parse(const char *hex, size_t len, bson_oid_t *oid);
@@ -75,9 +110,9 @@ bool cv_oid_parse(const char *hex, size_t len, bson_oid_t *oid);
 /* ---- The Stripe link (used by billing.c) --------------------------------
  * stripe.subscriptionStatus is Stripe's status word; stripe.subscriptionUpdatedAt
  * (a date) is the `created` time of the Stripe event that last set the
- * Stripe state, which billing.c compares to refuse older events. These
- * functions store what they are given: ordering is the caller's job (under
- * its lock), since FerretDB does not apply filtered updates atomically. */
+ * Stripe state, which billing.c compares to refuse older events. The
+ * caller reads, merges and writes under the user's lease: FerretDB does
+ * not apply filtered updates atomically. */
 #define USER_STRIPE_STATUS_MAX_BYTES 32
 
 struct user_stripe_state {
@@ -106,10 +141,10 @@ enum cv_status user_repo_get_stripe_state(struct cv_ctx *ctx, const char *id,
                                           struct user_stripe_state *s,
                                           struct cv_error *err) CV_WARN_UNUSED;
 
-/* Write plan and every stripe field of *s onto user id in one
+/* Write plan and every stripe field of *s onto the lease's user in one
  * single-document $set (empty strings are stored as null, updated_at_ms 0
  * as null). CV_ERR_NOT_FOUND when the user does not exist. */
-enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const char *id,
+enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const struct user_lease *lease,
                                           const struct user_stripe_state *s,
                                           struct cv_error *err) CV_WARN_UNUSED;
 
