@@ -1246,7 +1246,7 @@ enum cv_status extract_bytes_unconfined(const void *data, size_t size, enum extr
     if (st == CV_OK && h.len > 0)
         st = cv_buf_append(&msg, xc.text.data, (size_t)h.len);
     cv_buf_free(&xc.text);
-    st = st == CV_OK ? xp_finish(&msg, &lim, out, err)
+    st = st == CV_OK ? xp_finish(&msg, format, &lim, out, err)
                      : cv_error_set(err, CV_ERR_NOMEM, "extract: out of memory");
     cv_buf_free(&msg);
     return st;
