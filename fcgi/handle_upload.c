@@ -326,7 +326,7 @@ enum cv_status handle_upload_analysis(struct app_thread *t, struct http_request 
     upload_free(u);   /* removes the temporary file unless it was committed */
     free(u);
     if (st == CV_OK)
-        st = http_respond_wrapped(resp, 202, "analysis", render_analysis(&a, false), err,
+        st = http_respond_wrapped(resp, 202, "analysis", render_analysis(&a, true), err,
                                   "rendering the analysis failed");
     (void)snprintf(location, sizeof(location), "/api/cv/analyses/%s", a.id);
     if (st == CV_OK && http_add_header(resp, "Location", location) != CV_OK)

@@ -11,6 +11,7 @@
 #include <sys/random.h>
 
 #include "log.h"
+#include "utf8.h"
 
 /* The one map from core status to HTTP: status, API code, and the text a
  * client sees when the core's own message must stay in the log. */
@@ -306,12 +307,77 @@ static bool content_type_is_json(const char *ct)
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
 
+/* A one-word name for a JSON value that is not an object, for messages. */
+static const char *json_kind(json_object *obj)
+{
+    switch (json_object_get_type(obj)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "a boolean";
+    case json_type_double:
+    case json_type_int: return "a number";
+    case json_type_string: return "a string";
+    case json_type_array: return "an array";
+    default: return "not an object";
+    }
+}
+
+enum cv_status http_parse_json_object(const char *data, size_t len, json_object **out,
+                                      struct cv_error *err)
+{
+    struct json_tokener *tok;
+    json_object *obj = NULL;
+    enum json_tokener_error jerr;
+    enum cv_status st = CV_OK;
+
+    *out = NULL;
+    if (len == 0)
+        return cv_error_set(err, CV_ERR_MALFORMED_JSON,
+                            "the request body is empty; send a JSON object");
+    if (len > CV_JSON_BODY_MAX_BYTES)
+        return cv_error_set(err, CV_ERR_TOO_LARGE, "request body is larger than %zu bytes",
+                            (size_t)CV_JSON_BODY_MAX_BYTES);
+    /* json-c's own check lets overlong forms and surrogates through. */
+    if (!cv_utf8_valid((const unsigned char *)data, len))
+        return cv_error_set(err, CV_ERR_MALFORMED_JSON, "request body is not valid UTF-8");
+    tok = json_tokener_new_ex(CV_JSON_MAX_DEPTH);
+    if (tok == NULL)
+        return cv_error_set(err, CV_ERR_NOMEM, "json_tokener_new_ex failed");
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    obj = json_tokener_parse_ex(tok, data, (int)len);
+    jerr = json_tokener_get_error(tok);
+    if (obj == NULL && jerr == json_tokener_continue) {
+        /* A bare scalar (`null`, `1`) or a cut value: json-c waits for more
+         * input until it is told that the body ends here. */
+        obj = json_tokener_parse_ex(tok, "", 1);
+        jerr = json_tokener_get_error(tok);
+        if (jerr == json_tokener_continue)
+            jerr = json_tokener_error_parse_eof;
+    } else if (jerr == json_tokener_success && json_tokener_get_parse_end(tok) != len) {
+        jerr = json_tokener_error_parse_unexpected;
+    }
+    if (jerr != json_tokener_success) {
+        st = jerr == json_tokener_error_parse_eof
+                 ? cv_error_set(err, CV_ERR_MALFORMED_JSON,
+                                "request body is not valid JSON: it ends before the value does")
+                 : cv_error_set(err, CV_ERR_MALFORMED_JSON, "request body is not valid JSON: %s",
+                                json_tokener_error_desc(jerr));
+    } else if (!json_object_is_type(obj, json_type_object)) {
+        st = cv_error_set(err, CV_ERR_MALFORMED_JSON,
+                          "request body must be a JSON object, not %s", json_kind(obj));
+    }
+    json_tokener_free(tok);
+    if (st != CV_OK) {
+        json_object_put(obj);
+        return st;
+    }
+    *out = obj;
+    return CV_OK;
+}
+
 enum cv_status http_read_json_object(struct http_request *req, json_object **out,
                                      struct cv_error *err)
 {
-    struct json_tokener *tok;
     struct cv_buf body;
-    json_object *obj = NULL;
     enum cv_status st;
 
     *out = NULL;
@@ -320,36 +386,10 @@ enum cv_status http_read_json_object(struct http_request *req, json_object **out
                             "Content-Type must be application/json");
     cv_buf_init(&body, CV_JSON_BODY_MAX_BYTES);
     st = http_read_body(req, CV_JSON_BODY_MAX_BYTES, &body, err);
-    if (st != CV_OK) {
-        cv_buf_free(&body);
-        return st;
-    }
-    tok = json_tokener_new_ex(CV_JSON_MAX_DEPTH);
-    if (tok == NULL) {
-        cv_buf_free(&body);
-        return cv_error_set(err, CV_ERR_NOMEM, "json_tokener_new_ex failed");
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    if (body.len > 0)
-        obj = json_tokener_parse_ex(tok, body.data, (int)body.len);
-    if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-        json_tokener_get_parse_end(tok) != body.len) {
-        const char *why = body.len == 0 ? "the request body is empty"
-                                        : json_tokener_error_desc(json_tokener_get_error(tok));
-        if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success)
-            why = "unexpected data after the JSON value";
-        st = cv_error_set(err, CV_ERR_MALFORMED_JSON, "request body is not valid JSON: %s", why);
-    } else if (!json_object_is_type(obj, json_type_object)) {
-        st = cv_error_set(err, CV_ERR_MALFORMED_JSON, "request body must be a JSON object");
-    }
-    json_tokener_free(tok);
+    if (st == CV_OK)
+        st = http_parse_json_object(body.data, body.len, out, err);
     cv_buf_free(&body);
-    if (st != CV_OK) {
-        json_object_put(obj);
-        return st;
-    }
-    *out = obj;
-    return CV_OK;
+    return st;
 }
 
 bool http_origin_allowed(const struct cv_config *cfg, const char *origin)

@@ -94,6 +94,18 @@ enum cv_status http_read_body(struct http_request *req, size_t max, struct cv_bu
 enum cv_status http_read_json_object(struct http_request *req, json_object **out,
                                      struct cv_error *err) CV_WARN_UNUSED;
 
+/*
+ * Parse len bytes (data need not be NUL-terminated; NULL only when len is
+ * 0) as a request body: at most CV_JSON_BODY_MAX_BYTES (CV_ERR_TOO_LARGE),
+ * strictly valid UTF-8 - no overlong forms, no surrogates - and one JSON
+ * value that is an object (CV_ERR_MALFORMED_JSON, with a message that
+ * says which rule broke: empty, not UTF-8, not JSON, or `null`, a number,
+ * an array... instead of an object). On success *out is the object;
+ * release it with json_object_put. Pure and thread safe.
+ */
+enum cv_status http_parse_json_object(const char *data, size_t len, json_object **out,
+                                      struct cv_error *err) CV_WARN_UNUSED;
+
 /* Write status line, headers (X-Request-Id, CORS for cfg->frontend_url,
  * Cache-Control) and body to the FastCGI output stream. */
 void http_send(const struct http_request *req, struct http_response *resp,

@@ -16,7 +16,12 @@
 #include "config.h"
 #include "log.h"
 
-#define LISTEN_BACKLOG 1024
+/* Connections nginx may have queued on the socket before a responder
+ * accepts them: one per request in flight, plus those whose clients left
+ * (closed, not yet accepted). Past it connect() fails with EAGAIN and
+ * nginx answers 502; 1000 clients filled 1024 (tests/e2e/test_load.py).
+ * The kernel caps it at net.core.somaxconn (4096 by default). */
+#define LISTEN_BACKLOG 4096
 #define SD_LISTEN_FDS_START 3
 
 static int listen_unix(const char *path, struct cv_error *err)

@@ -4,6 +4,7 @@
 #include "render.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "plans.h"
 #include "timefmt.h"
@@ -64,7 +65,11 @@ json_object *render_analysis(const struct analysis *a, bool with_text)
     json_object_object_add(o, "status", json_object_new_string(analysis_status_name(a->status)));
     json_object_object_add(o, "fileName", json_object_new_string(a->file_name));
     json_object_object_add(o, "fileSize", json_object_new_int64(a->file_size));
-    json_object_object_add(o, "mimeType", json_object_new_string(a->mime_type));
+    /* The media type without parameters: what a client compares. The stored
+     * value may carry "; charset=utf-8" (text is always UTF-8). */
+    json_object_object_add(o, "mimeType",
+                           json_object_new_string_len(a->mime_type,
+                                                      (int)strcspn(a->mime_type, "; ")));
     json_object_object_add(o, "fileUrl", json_object_new_string(url));
     json_object_object_add(opt, "jobDescription", string_or_null(a->options.job_description));
     json_object_object_add(opt, "targetRole", string_or_null(a->options.target_role));

@@ -21,7 +21,8 @@
 json_object *render_user(const struct cv_user *u, int64_t month_ms, int used,
                          const struct user_settings *settings);
 
-/* The analysis object of API.md; originalText only when with_text. */
+/* The analysis object of API.md; originalText only when with_text (null
+ * until extracted). mimeType is the stored type without parameters. */
 json_object *render_analysis(const struct analysis *a, bool with_text);
 
 /* An RFC 3339 string, or JSON null for 0. */

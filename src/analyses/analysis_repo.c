@@ -48,29 +48,6 @@ static void append_str_or_null(bson_t *b, const char *name, const char *s)
         BSON_APPEND_NULL(b, name);
 }
 
-/* A json-c value from the BSON document at path (NULL when absent/null). */
-static json_object *json_at(const bson_t *doc, const char *path)
-{
-    bson_iter_t it, sub;
-    const uint8_t *data;
-    uint32_t len;
-    bson_t inner;
-    json_object *obj = NULL;
-    char *s;
-
-    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &sub) ||
-        !BSON_ITER_HOLDS_DOCUMENT(&sub))
-        return NULL;
-    bson_iter_document(&sub, &len, &data);
-    if (!bson_init_static(&inner, data, len))
-        return NULL;
-    s = bson_as_relaxed_extended_json(&inner, NULL);
-    if (s != NULL)
-        obj = json_tokener_parse(s);
-    bson_free(s);
-    return obj;
-}
-
 static void analysis_from_bson(const bson_t *doc, struct analysis *a)
 {
     char status[16];
@@ -92,8 +69,8 @@ static void analysis_from_bson(const bson_t *doc, struct analysis *a)
     bson_get_utf8(doc, "options.language", a->options.language, sizeof(a->options.language));
     a->attempts = (int)bson_get_int(doc, "attempts");
     bson_get_utf8(doc, "error", a->error, sizeof(a->error));
-    a->result = json_at(doc, "result");
-    a->analyzer = json_at(doc, "analyzer");
+    a->result = bson_get_json(doc, "result");
+    a->analyzer = bson_get_json(doc, "analyzer");
     a->optimized_version = bson_dup_utf8(doc, "optimizedVersion");
     a->original_text = bson_dup_utf8(doc, "originalText");
     bson_get_utf8(doc, "requestId", a->request_id, sizeof(a->request_id));
@@ -219,12 +196,6 @@ enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const
     if (status != NULL)
         BSON_APPEND_UTF8(&filter, "status", status);
     coll = analyses(ctx);
-    n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &berr);
-    if (n < 0) {
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "count analyses: %s", berr.message);
-        goto done;
-    }
-    *total = n;
     BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &sort);
     BSON_APPEND_INT32(&sort, "createdAt", -1);
     BSON_APPEND_INT32(&sort, "_id", -1);
@@ -245,6 +216,19 @@ enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const
     if (mongoc_cursor_error(cur, &berr))
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "list analyses: %s", berr.message);
     mongoc_cursor_destroy(cur);
+    if (st != CV_OK)
+        goto done;
+    /* A short page that is the first or holds items is the last one: it
+     * says the total, and the count (a second scan) is not needed. */
+    if (*count < (size_t)limit && (*count > 0 || page == 1)) {
+        *total = (page - 1) * limit + (int64_t)*count;
+        goto done;
+    }
+    n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &berr);
+    if (n < 0)
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "count analyses: %s", berr.message);
+    else
+        *total = n;
 done:
     if (st != CV_OK && *items != NULL) {
         size_t i;

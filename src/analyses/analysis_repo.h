@@ -43,7 +43,9 @@ enum cv_status analysis_repo_get(struct cv_ctx *ctx, const char *id, const char 
 
 /* One page of a user's analyses, newest first, optionally one status;
  * items are loaded without originalText. *items is malloc'd (release each
- * with analysis_free, then free the array). */
+ * with analysis_free, then free the array). *total counts every match; it
+ * is taken from the page itself when the page is short (its last), and
+ * counted by the database otherwise. */
 enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const char *status,
                                   int64_t page, int64_t limit, struct analysis **items,
                                   size_t *count, int64_t *total,

@@ -824,6 +824,38 @@ static int xc_write_all(int fd, const void *p, size_t n)
 }
 
 /* The child: confine, map, parse, report, _exit. Never returns. */
+/* The child's work proper: the text of the document in xc, read as format. */
+static enum xreason xc_parse(struct xchild *xc, enum extract_format format)
+{
+    enum xreason reason = XR_OK;
+
+    switch (format) {
+    case EXTRACT_PDF:
+        reason = xc_pdf(xc);
+        break;
+    case EXTRACT_DOCX:
+        reason = xc_docx(xc);
+        break;
+    case EXTRACT_TEXT:
+        reason = xc_text(xc);
+        break;
+    }
+    if (reason == XR_OK && xc->nomem)
+        reason = XR_NOMEM;
+    return reason;
+}
+
+/* The header of the child's message for the outcome of xc_parse. */
+static void xc_header(const struct xchild *xc, enum xreason reason, int sandboxed,
+                      struct xmsg_header *h)
+{
+    memset(h, 0, sizeof(*h));
+    h->magic = XMSG_MAGIC;
+    h->reason = (uint32_t)reason;
+    h->flags = (sandboxed ? XMSG_SANDBOXED : 0) | (xc->truncated ? XMSG_TRUNCATED : 0);
+    h->len = reason == XR_OK ? xc->text.len : 0;
+}
+
 static void xc_run(pid_t parent, int in_fd, int out_fd, size_t size,
                    enum extract_format format, const struct extract_limits *lim)
     __attribute__((noreturn));
@@ -868,27 +900,9 @@ static void xc_run(pid_t parent, int in_fd, int out_fd, size_t size,
     cv_buf_init(&xc.text, extract_raw_max(lim));
 
     sandboxed = xc_seccomp() == 0;
-    if (reason == XR_OK) {
-        switch (format) {
-        case EXTRACT_PDF:
-            reason = xc_pdf(&xc);
-            break;
-        case EXTRACT_DOCX:
-            reason = xc_docx(&xc);
-            break;
-        case EXTRACT_TEXT:
-            reason = xc_text(&xc);
-            break;
-        }
-    }
-    if (reason == XR_OK && xc.nomem)
-        reason = XR_NOMEM;
-
-    memset(&h, 0, sizeof(h));
-    h.magic = XMSG_MAGIC;
-    h.reason = (uint32_t)reason;
-    h.flags = (sandboxed ? XMSG_SANDBOXED : 0) | (xc.truncated ? XMSG_TRUNCATED : 0);
-    h.len = reason == XR_OK ? xc.text.len : 0;
+    if (reason == XR_OK)
+        reason = xc_parse(&xc, format);
+    xc_header(&xc, reason, sandboxed, &h);
     if (xc_write_all(out_fd, &h, sizeof(h)) != 0 ||
         (h.len > 0 && xc_write_all(out_fd, xc.text.data, (size_t)h.len) != 0))
         _exit(1);
@@ -1095,11 +1109,32 @@ void extract_result_free(struct extract_result *r)
     memset(r, 0, sizeof(*r));
 }
 
+static enum cv_status xp_too_large(struct cv_error *err)
+{
+    return cv_error_set(err, CV_ERR_DOCUMENT, "the file is too large to read (more than %ld MiB)",
+                        EXTRACT_INPUT_MAX_BYTES / (1024 * 1024));
+}
+
 static int xp_limits_valid(const struct extract_limits *l)
 {
     return l->wall_timeout_ms > 0 && l->cpu_s > 0 && l->memory_bytes > 0 &&
            l->pdf_max_pages > 0 && l->pdf_max_pages <= INT_MAX && l->text_max_bytes > 0 &&
            l->text_max_bytes <= (size_t)EXTRACT_TEXT_MAX_BYTES * 16;
+}
+
+/* The arguments both entry points share: zero *out, fill *lim (the
+ * defaults for NULL limits); false when one of them is unusable. */
+static int xp_arguments(struct extract_result *out, const struct extract_limits *limits,
+                        enum extract_format format, struct extract_limits *lim)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof(*out));
+    if (limits != NULL)
+        *lim = *limits;
+    else
+        extract_limits_default(lim);
+    return out != NULL && xp_limits_valid(lim) &&
+           (format == EXTRACT_PDF || format == EXTRACT_DOCX || format == EXTRACT_TEXT);
 }
 
 enum cv_status extract_text(const char *path, enum extract_format format,
@@ -1116,14 +1151,7 @@ enum cv_status extract_text(const char *path, enum extract_format format,
     pid_t pid, self;
     enum cv_status st;
 
-    if (out != NULL)
-        memset(out, 0, sizeof(*out));
-    if (limits != NULL)
-        lim = *limits;
-    else
-        extract_limits_default(&lim);
-    if (path == NULL || out == NULL || !xp_limits_valid(&lim) ||
-        (format != EXTRACT_PDF && format != EXTRACT_DOCX && format != EXTRACT_TEXT))
+    if (!xp_arguments(out, limits, format, &lim) || path == NULL)
         return cv_error_set(err, CV_ERR_INTERNAL, "extract: invalid argument");
 
     /* Opened here so that a missing file is our error, not the document's;
@@ -1142,8 +1170,7 @@ enum cv_status extract_text(const char *path, enum extract_format format,
     }
     if (sb.st_size < 0 || sb.st_size > EXTRACT_INPUT_MAX_BYTES) {
         (void)close(in_fd);
-        return cv_error_set(err, CV_ERR_DOCUMENT, "the file is too large to read (more than %ld MiB)",
-                            EXTRACT_INPUT_MAX_BYTES / (1024 * 1024));
+        return xp_too_large(err);
     }
     if (pipe2(pipefd, O_CLOEXEC) != 0) {
         saved_errno = errno;
@@ -1186,6 +1213,41 @@ enum cv_status extract_text(const char *path, enum extract_format format,
         st = cv_error_set(err, CV_ERR_DOCUMENT, "the document could not be read");
     else
         st = xp_finish(&msg, format, &lim, out, err);
+    cv_buf_free(&msg);
+    return st;
+}
+
+enum cv_status extract_bytes_unconfined(const void *data, size_t size, enum extract_format format,
+                                        const struct extract_limits *limits,
+                                        struct extract_result *out, struct cv_error *err)
+{
+    struct extract_limits lim;
+    struct xmsg_header h;
+    struct xchild xc;
+    struct cv_buf msg;
+    enum xreason reason;
+    enum cv_status st;
+
+    if (!xp_arguments(out, limits, format, &lim) || (data == NULL && size > 0))
+        return cv_error_set(err, CV_ERR_INTERNAL, "extract: invalid argument");
+    if (size > EXTRACT_INPUT_MAX_BYTES)
+        return xp_too_large(err);
+
+    memset(&xc, 0, sizeof(xc));
+    xc.lim = &lim;
+    xc.data = size > 0 ? data : (const unsigned char *)"";
+    xc.size = size;
+    cv_buf_init(&xc.text, extract_raw_max(&lim));
+    reason = xc_parse(&xc, format);
+    xc_header(&xc, reason, 0, &h);
+    /* The same message the child sends, checked by the same code. */
+    cv_buf_init(&msg, sizeof(h) + extract_raw_max(&lim));
+    st = cv_buf_append(&msg, &h, sizeof(h));
+    if (st == CV_OK && h.len > 0)
+        st = cv_buf_append(&msg, xc.text.data, (size_t)h.len);
+    cv_buf_free(&xc.text);
+    st = st == CV_OK ? xp_finish(&msg, format, &lim, out, err)
+                     : cv_error_set(err, CV_ERR_NOMEM, "extract: out of memory");
     cv_buf_free(&msg);
     return st;
 }

@@ -125,6 +125,21 @@ enum cv_status extract_text(const char *path, enum extract_format format,
                             struct extract_result *out,
                             struct cv_error *err) CV_WARN_UNUSED;
 
+/*
+ * The same parsers and the same checks of their output as extract_text, on
+ * size bytes in memory, in the calling process: no child, so no CPU,
+ * memory or wall-time limit and no seccomp filter (out->sandboxed is
+ * false); the page, entry, inflation and text caps of limits all hold.
+ * Statuses as extract_text, less the child's (CV_ERR_TIMEOUT, CV_ERR_IO).
+ * For fuzzing and tests only: untrusted documents in production go
+ * through extract_text. data may be NULL only when size is 0; it is not
+ * kept. Thread safe.
+ */
+enum cv_status extract_bytes_unconfined(const void *data, size_t size, enum extract_format format,
+                                        const struct extract_limits *limits,
+                                        struct extract_result *out,
+                                        struct cv_error *err) CV_WARN_UNUSED;
+
 /* Free the text and zero *r; NULL and an already freed result are fine. */
 void extract_result_free(struct extract_result *r);
 

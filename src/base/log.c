@@ -119,6 +119,9 @@ static void log_write(struct cv_buf *b)
 
 static void log_vline(enum cv_log_level level, const char *request_id,
                       const char *error, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static void log_vline(enum cv_log_level level, const char *request_id,
+                      const char *error, const char *fmt, va_list ap)
 {
     char msg[CV_LOG_MSG_MAX_BYTES];
     struct cv_buf b;

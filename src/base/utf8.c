@@ -127,7 +127,9 @@ static size_t utf8_stream_complete(struct cv_utf8_stream *v, const unsigned char
 {
     size_t used = 0, full;
 
-    while (v->npending < v->nneed && used < len)
+    /* nneed is at most CV_UTF8_SEQ_MAX_BYTES; the second bound says so to
+     * the compiler, which cannot see it across calls. */
+    while (v->npending < v->nneed && v->npending < sizeof(v->pending) && used < len)
         v->pending[v->npending++] = p[used++];
     if (utf8_consistent(v->pending, v->npending, &full) < v->npending) {
         v->invalid = true;

@@ -4,6 +4,7 @@
  */
 #include "bson_util.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,4 +164,67 @@ enum cv_status db_find_one(mongoc_client_t *client, const char *db, const char *
     mongoc_collection_destroy(coll);
     bson_destroy(&all);
     return st;
+}
+
+/* The JSON value of the element at it; containers recurse up to depth. */
+static json_object *bson_value_json(const bson_iter_t *it, int depth);
+
+/* The elements under it (a document or an array) into a new container. */
+static json_object *bson_container_json(const bson_iter_t *it, bool array, int depth)
+{
+    json_object *out = array ? json_object_new_array() : json_object_new_object();
+    bson_iter_t child;
+
+    if (out == NULL || !bson_iter_recurse(it, &child))
+        return out;
+    while (bson_iter_next(&child)) {
+        json_object *v = bson_value_json(&child, depth + 1);
+        int rc = array ? json_object_array_add(out, v)
+                       : json_object_object_add(out, bson_iter_key(&child), v);
+        if (rc != 0) {
+            json_object_put(v);
+            json_object_put(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static json_object *bson_value_json(const bson_iter_t *it, int depth)
+{
+    uint32_t len;
+    const char *s;
+
+    switch (bson_iter_type(it)) {
+    case BSON_TYPE_DOCUMENT:
+        return depth <= BSON_JSON_MAX_DEPTH ? bson_container_json(it, false, depth) : NULL;
+    case BSON_TYPE_ARRAY:
+        return depth <= BSON_JSON_MAX_DEPTH ? bson_container_json(it, true, depth) : NULL;
+    case BSON_TYPE_UTF8:
+        s = bson_iter_utf8(it, &len);
+        return len <= INT_MAX ? json_object_new_string_len(s, (int)len) : NULL;
+    case BSON_TYPE_INT32:
+        return json_object_new_int64(bson_iter_int32(it));
+    case BSON_TYPE_INT64:
+        return json_object_new_int64(bson_iter_int64(it));
+    case BSON_TYPE_DOUBLE:
+        return json_object_new_double(bson_iter_double(it));
+    case BSON_TYPE_BOOL:
+        return json_object_new_boolean(bson_iter_bool(it));
+    default:
+        return NULL;
+    }
+}
+
+json_object *bson_get_json(const bson_t *doc, const char *path)
+{
+    bson_iter_t it, sub;
+
+    if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &sub))
+        return NULL;
+    if (BSON_ITER_HOLDS_DOCUMENT(&sub))
+        return bson_container_json(&sub, false, 1);
+    if (BSON_ITER_HOLDS_ARRAY(&sub))
+        return bson_container_json(&sub, true, 1);
+    return NULL;
 }

@@ -10,11 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
 #include <mongoc/mongoc.h>
 
 #include "cv_status.h"
 
 #define MONGO_DUPLICATE_KEY 11000
+/* Nesting followed by bson_get_json; deeper values become null. Stored
+ * JSON (analysis results) is a few levels deep. */
+#define BSON_JSON_MAX_DEPTH 32
 
 /* Copy the UTF-8 string at path into out; "" when absent, not a string,
  * or longer than size - 1. */
@@ -26,6 +30,13 @@ int64_t bson_get_date(const bson_t *doc, const char *path);
 /* Number at path, 0 when absent. */
 int64_t bson_get_int(const bson_t *doc, const char *path);
 bool bson_get_bool(const bson_t *doc, const char *path);
+/* The document or array at path as a new json-c value, built straight
+ * from the BSON (no text in between); NULL (JSON null) when absent, null,
+ * not a document or array, or out of memory. Strings, numbers, booleans
+ * and nulls map to their JSON kinds; types JSON has no word for (dates,
+ * ids, binary: never in documents written from JSON) and values past
+ * BSON_JSON_MAX_DEPTH become null. Release with json_object_put. */
+json_object *bson_get_json(const bson_t *doc, const char *path);
 /* The ObjectId at path as 24 hex digits; "" when absent. */
 void bson_get_oid_hex(const bson_t *doc, const char *path, char out[25]);
 

@@ -64,6 +64,7 @@ def test_pdf_upload_is_accepted_and_queued(stack, api, account):
     a = r.json()["analysis"]
     assert r.headers["location"] == f"/api/cv/analyses/{a['id']}"
     assert a["status"] == "queued" and a["result"] is None and a["error"] is None
+    assert a["originalText"] is None   # the shape of GET /api/cv/analyses/{id}
     assert a["fileName"] == "Jane CV.pdf" and a["mimeType"] == PDF_MIME
     assert a["fileSize"] == len(fx.pdf_bytes())
     assert a["fileUrl"] == f"/api/cv/analyses/{a['id']}/file"
@@ -77,8 +78,8 @@ def test_pdf_upload_is_accepted_and_queued(stack, api, account):
 @pytest.mark.parametrize("content,name,mime", [
     (fx.pdf_bytes(), "resume.txt", PDF_MIME),
     (fx.docx_bytes(), "cv.docx", DOCX_MIME),
-    (fx.text_bytes(fx.EN_CV), "cv.pdf", "text/plain; charset=utf-8"),
-    (fx.text_bytes(fx.FR_CV), "élodie.txt", "text/plain; charset=utf-8"),
+    (fx.text_bytes(fx.EN_CV), "cv.pdf", "text/plain"),
+    (fx.text_bytes(fx.FR_CV), "élodie.txt", "text/plain"),
 ])
 def test_type_is_decided_by_content(api, content, name, mime):
     acct = register(api)
@@ -202,6 +203,13 @@ def test_list_get_delete_and_cross_user_404(stack, api):
     assert all("originalText" not in a for a in body["analyses"])
     r = api.get("/api/cv/analyses?page=2&limit=2", headers=owner.auth).json()
     assert [a["id"] for a in r["analyses"]] == [ids[0]] and r["total"] == 3
+    # a full page and a page past the end: the total is counted, not inferred
+    r = api.get("/api/cv/analyses?page=1&limit=2", headers=owner.auth).json()
+    assert [a["id"] for a in r["analyses"]] == ids[:0:-1] and r["total"] == 3
+    r = api.get("/api/cv/analyses?page=3&limit=2", headers=owner.auth).json()
+    assert r["analyses"] == [] and r["total"] == 3
+    r = api.get("/api/cv/analyses?page=1&limit=3", headers=owner.auth).json()
+    assert len(r["analyses"]) == 3 and r["total"] == 3
     # The worker moves them along meanwhile: each filter returns only its
     # status, and together they account for all three.
     by_status = {}

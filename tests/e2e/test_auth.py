@@ -97,6 +97,18 @@ def test_register_non_json_is_415_and_malformed_is_400(api):
     assert_error(r, 400, "malformed_json")
 
 
+def test_invalid_utf8_and_non_objects_are_malformed_json_with_a_plain_message(api):
+    json_ct = {"Content-Type": "application/json"}
+    for bad in (b"\xc0\xaf", b"\xe0\x81\x81", b"\xed\xa0\x80"):  # overlong, surrogate
+        body = b'{"email": "a@example.com", "password": "abcdefg1", "name": "' + bad + b'"}'
+        r = api.post("/api/auth/register", content=body, headers=json_ct)
+        assert_error(r, 400, "malformed_json")
+        assert "UTF-8" in r.json()["error"]["message"]
+    r = api.post("/api/auth/login", content=b"null", headers=json_ct)
+    assert_error(r, 400, "malformed_json")
+    assert r.json()["error"]["message"] == "request body must be a JSON object, not null"
+
+
 def test_duplicate_email_is_409(api, account):
     r = api.post("/api/auth/register",
                  json={"email": account.email.upper(), "password": "abcdefg1", "name": "B"})

@@ -1314,6 +1314,58 @@ static void test_std_fds_closed(void **state)
     extract_result_free(&r);
 }
 
+/* The in-process entry runs the same parsers and checks on bytes: the same
+ * text as the child for a PDF, a DOCX and a text file, the same refusals. */
+static void test_bytes_unconfined(void **state)
+{
+    static const char *names[] = { "same.pdf", "same.docx", "same.txt" };
+    static const enum extract_format formats[] = { EXTRACT_PDF, EXTRACT_DOCX, EXTRACT_TEXT };
+    const struct part doc[] = { { "word/document.xml", docx_body, 0 } };
+    struct extract_result child, inproc;
+    struct cv_error err;
+    char path[256], *bytes;
+    size_t i, n;
+    FILE *f;
+
+    (void)state;
+    make_pdf(names[0], 1, CV_CONTENT, path, sizeof(path));
+    make_docx(names[1], doc, 1, path, sizeof(path));
+    fixture_path(path, sizeof(path), names[2]);
+    write_file(path, "caf\xc3\xa9  au lait\r\n", 15);
+    for (i = 0; i < 3; i++) {
+        fixture_path(path, sizeof(path), names[i]);
+        f = fopen(path, "rb");
+        assert_non_null(f);
+        bytes = malloc(1 << 20);
+        assert_non_null(bytes);
+        n = fread(bytes, 1, 1 << 20, f);
+        fclose(f);
+        (void)expect_text(path, formats[i], NULL, &child);
+        cv_error_clear(&err);
+        assert_int_equal(extract_bytes_unconfined(bytes, n, formats[i], NULL, &inproc, &err), CV_OK);
+        assert_string_equal(inproc.text, child.text);
+        assert_int_equal(inproc.len, child.len);
+        assert_false(inproc.sandboxed);
+        extract_result_free(&inproc);
+        extract_result_free(&child);
+        /* cut short: refused as a document, never a crash */
+        cv_error_clear(&err);
+        if (formats[i] != EXTRACT_TEXT) {
+            assert_int_equal(extract_bytes_unconfined(bytes, n / 2, formats[i], NULL, &inproc, &err),
+                             CV_ERR_DOCUMENT);
+            assert_null(inproc.text);
+        }
+        free(bytes);
+    }
+    cv_error_clear(&err);
+    assert_int_equal(extract_bytes_unconfined("\xff", 1, EXTRACT_TEXT, NULL, &inproc, &err),
+                     CV_ERR_DOCUMENT);
+    assert_int_equal(extract_bytes_unconfined(NULL, 0, EXTRACT_TEXT, NULL, &inproc, &err),
+                     CV_ERR_DOCUMENT);
+    assert_int_equal(extract_bytes_unconfined(NULL, 1, EXTRACT_TEXT, NULL, &inproc, &err),
+                     CV_ERR_INTERNAL);
+}
+
 static void test_defaults(void **state)
 {
     struct extract_limits lim;
@@ -1455,6 +1507,7 @@ int main(void)
         cmocka_unit_test(test_input_size_limit),
         cmocka_unit_test(test_our_failures),
         cmocka_unit_test(test_std_fds_closed),
+        cmocka_unit_test(test_bytes_unconfined),
         cmocka_unit_test(test_defaults),
         cmocka_unit_test(test_no_leftovers),
         cmocka_unit_test(test_threads),
