@@ -24,6 +24,31 @@ def wait_for(predicate, timeout=10):
     raise AssertionError("condition not met in time")
 
 
+def responder_in_request(stack):
+    """True once a responder of cv-api (the master or a child) has accepted
+    a FastCGI connection from nginx: a connected socket on cv-api's path
+    that one of their descriptors holds (nginx keeps no idle connection:
+    fastcgi_keep_conn off)."""
+    path = str(stack.state / "run" / "cv-api.sock")
+    master = stack.pid("cv-api")
+    inodes = set()
+    for pid in [master, *children_of(master)]:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:["):
+                    inodes.add(link[len("socket:["):-1])
+        except OSError:
+            continue
+    with open("/proc/net/unix") as f:
+        next(f)   # Num RefCount Protocol Flags Type St Inode Path
+        for line in f:
+            cols = line.split()
+            if len(cols) >= 8 and cols[5] == "03" and cols[6] in inodes and cols[7] == path:
+                return True
+    return False
+
+
 def test_a_killed_responder_is_replaced(stack, api):
     master = stack.pid("cv-api")
     before = wait_for(lambda: children_of(master) if len(children_of(master)) == 2 else None)
@@ -48,7 +73,7 @@ def test_sigterm_finishes_requests_in_flight(stack, api):
     try:
         t = threading.Thread(target=probe)
         t.start()
-        time.sleep(0.7)
+        wait_for(lambda: responder_in_request(stack))
         master = stack.pid("cv-api")
         os.kill(master, signal.SIGTERM)
         t.join(15)
