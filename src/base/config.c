@@ -504,7 +504,8 @@ static void config_load_all(struct config_loader *ld)
     read_storage(ld);
     read_int(ld, "WORKER_CONCURRENCY", 1, 64, 2, &cfg->worker_concurrency);
     read_int(ld, "MAX_ATTEMPTS", 1, 20, 3, &cfg->max_attempts);
-    read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 300, &cfg->job_visibility_timeout_s);
+    read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 30, &cfg->job_visibility_timeout_s);
+    read_string(ld, "EXTRACT_PROGRAM", NULL, &cfg->extract_program);
     read_int(ld, "API_PROCESSES", 1, 64, 2, &cfg->api_processes);
     read_int(ld, "API_THREADS", 1, 256, 8, &cfg->api_threads);
     read_string(ld, "API_LISTEN", NULL, &cfg->api_listen);
@@ -558,7 +559,7 @@ void cv_config_free(struct cv_config *cfg)
         &cfg->stripe_secret_key, &cfg->stripe_webhook_secret, &cfg->stripe_price_id_pro,
         &cfg->stripe_api_base, &cfg->frontend_url, &cfg->upload_dir, &cfg->s3_bucket,
         &cfg->s3_region, &cfg->s3_endpoint, &cfg->s3_access_key_id,
-        &cfg->s3_secret_access_key, &cfg->api_listen,
+        &cfg->s3_secret_access_key, &cfg->api_listen, &cfg->extract_program,
     };
     size_t i;
 
