@@ -23,6 +23,43 @@ enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *er
     return st;
 }
 
+static enum cv_status queue_count(struct cv_redis *redis, const char *cmd, const char *key,
+                                  long long *out, struct cv_error *err)
+{
+    redisReply *rep;
+    enum cv_status st;
+
+    st = cv_redis_command(redis, true, &rep, err, "%s %s", cmd, key);
+    if (st != CV_OK)
+        return st;
+    *out = rep->type == REDIS_REPLY_INTEGER ? rep->integer : 0;
+    freeReplyObject(rep);
+    return CV_OK;
+}
+
+enum cv_status cv_queue_stats(struct cv_redis *redis, struct queue_stats *out,
+                              struct cv_error *err)
+{
+    redisReply *rep;
+    enum cv_status st;
+
+    memset(out, 0, sizeof(*out));
+    if ((st = queue_count(redis, "XLEN", CV_QUEUE_STREAM, &out->depth, err)) != CV_OK ||
+        (st = queue_count(redis, "ZCARD", CV_QUEUE_DELAYED, &out->delayed, err)) != CV_OK ||
+        (st = queue_count(redis, "XLEN", CV_QUEUE_DEAD, &out->dead, err)) != CV_OK)
+        return st;
+    st = cv_redis_command(redis, true, &rep, err, "XPENDING %s %s", CV_QUEUE_STREAM,
+                          CV_QUEUE_GROUP);
+    if (st != CV_OK)
+        return st;
+    /* Before the group exists XPENDING is an error reply: nothing pending. */
+    if (rep->type == REDIS_REPLY_ARRAY && rep->elements > 0 &&
+        rep->element[0]->type == REDIS_REPLY_INTEGER)
+        out->pending = rep->element[0]->integer;
+    freeReplyObject(rep);
+    return CV_OK;
+}
+
 enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
                                 const char *request_id, struct cv_error *err)
 {

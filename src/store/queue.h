@@ -24,6 +24,19 @@ struct queue_job {
     char request_id[72];
 };
 
+/* What the queue holds now, for metrics and the operator's command. */
+struct queue_stats {
+    long long depth;            /* entries in the job stream */
+    long long pending;          /* delivered to a worker, not acknowledged */
+    long long delayed;          /* waiting for a retry */
+    long long dead;             /* out of attempts, in the dead-letter stream */
+};
+
+/* Read the four counts. CV_ERR_UNAVAILABLE when Redis is down; *out is
+ * then unspecified. */
+enum cv_status cv_queue_stats(struct cv_redis *redis, struct queue_stats *out,
+                              struct cv_error *err) CV_WARN_UNUSED;
+
 /* Create the consumer group (and the stream) unless it exists already;
  * safe to call from many processes at once. CV_ERR_UNAVAILABLE when
  * Redis is down or refuses. */

@@ -77,41 +77,17 @@ static void label_safe(const char *in, size_t len, char *out, size_t size)
     out[n] = '\0';
 }
 
-static long long scalar(struct cv_redis *redis, const char *cmd, const char *key,
-                        struct cv_error *err, enum cv_status *st)
-{
-    redisReply *rep;
-    long long v = 0;
-
-    if (*st != CV_OK)
-        return 0;
-    *st = cv_redis_command(redis, true, &rep, err, "%s %s", cmd, key);
-    if (*st != CV_OK)
-        return 0;
-    if (rep->type == REDIS_REPLY_INTEGER)
-        v = rep->integer;
-    freeReplyObject(rep);
-    return v;
-}
-
 enum cv_status worker_metrics_render(struct cv_redis *redis, struct cv_buf *out,
                                      struct cv_error *err)
 {
     static const char *const outcomes[] = { "completed", "failed", "retried", "dropped" };
-    redisReply *jobs = NULL, *secs = NULL, *tokens = NULL, *pending = NULL;
-    enum cv_status st = CV_OK;
-    long long depth, delayed, dead, cumulative = 0, pending_n = 0;
+    redisReply *jobs = NULL, *secs = NULL, *tokens = NULL;
+    struct queue_stats q;
+    enum cv_status st;
+    long long cumulative = 0;
     size_t i;
 
-    depth = scalar(redis, "XLEN", CV_QUEUE_STREAM, err, &st);
-    delayed = scalar(redis, "ZCARD", CV_QUEUE_DELAYED, err, &st);
-    dead = scalar(redis, "XLEN", CV_QUEUE_DEAD, err, &st);
-    if (st == CV_OK)
-        st = cv_redis_command(redis, true, &pending, err, "XPENDING %s %s", CV_QUEUE_STREAM,
-                              CV_QUEUE_GROUP);
-    if (st == CV_OK && pending->type == REDIS_REPLY_ARRAY && pending->elements > 0 &&
-        pending->element[0]->type == REDIS_REPLY_INTEGER)
-        pending_n = pending->element[0]->integer;
+    st = cv_queue_stats(redis, &q, err);
     if (st == CV_OK)
         st = cv_redis_command(redis, true, &jobs, err, "HGETALL %s", JOBS_KEY);
     if (st == CV_OK)
@@ -129,7 +105,7 @@ enum cv_status worker_metrics_render(struct cv_redis *redis, struct cv_buf *out,
             "# HELP cv_queue_dead_letters Jobs that ran out of attempts.\n"
             "# TYPE cv_queue_dead_letters gauge\ncv_queue_dead_letters %lld\n"
             "# HELP cv_worker_jobs_total Jobs handled by the workers, by outcome.\n"
-            "# TYPE cv_worker_jobs_total counter\n", depth, pending_n, delayed, dead);
+            "# TYPE cv_worker_jobs_total counter\n", q.depth, q.pending, q.delayed, q.dead);
     for (i = 0; st == CV_OK && i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
         st = cv_buf_printf(out, "cv_worker_jobs_total{outcome=\"%s\"} %lld\n", outcomes[i],
                            hash_get(jobs, outcomes[i]));
@@ -160,8 +136,6 @@ enum cv_status worker_metrics_render(struct cv_redis *redis, struct cv_buf *out,
         st = cv_buf_printf(out, "cv_analyzer_tokens_total{model=\"%s\",kind=\"%s\"} %s\n", model,
                            kind, tokens->element[i + 1]->str);
     }
-    if (pending != NULL)
-        freeReplyObject(pending);
     if (jobs != NULL)
         freeReplyObject(jobs);
     if (secs != NULL)
