@@ -48,7 +48,8 @@ struct worker_thread {
  * Redis connection) renews the lease and resets the job's idle time
  * WORKER_HEARTBEATS_PER_LEASE times per JOB_VISIBILITY_TIMEOUT, so a long
  * job (a slow LLM) is never taken over while its worker is alive, and a
- * dead worker's job is, once that many beats in a row were missed. Waits
+ * dead worker's job is, once a whole period and one beat went by without
+ * a beat (six beats missed). Waits
  * are on CLOCK_MONOTONIC: a wall-clock step neither skips nor floods beats.
  */
 #define WORKER_HEARTBEATS_PER_LEASE 5
@@ -66,16 +67,31 @@ struct heartbeat {
     const char *owner;
 };
 
+/* Milliseconds between two beats of a job's heartbeat. */
+static long heartbeat_every_ms(const struct cv_config *cfg)
+{
+    long every_ms = cfg->job_visibility_timeout_s * 1000 / WORKER_HEARTBEATS_PER_LEASE;
+
+    return every_ms < WORKER_HEARTBEAT_MIN_MS ? WORKER_HEARTBEAT_MIN_MS : every_ms;
+}
+
+/* How long a job must have gone without a beat before another consumer
+ * takes it over: the lease, renewed at the same beat just before the idle
+ * time is reset, has then surely expired too, so the taker does not find
+ * the dead worker's lease still held and leave the job for another period. */
+static long takeover_idle_ms(const struct cv_config *cfg)
+{
+    return cfg->job_visibility_timeout_s * 1000 + heartbeat_every_ms(cfg);
+}
+
 static void *heartbeat_main(void *arg)
 {
     struct heartbeat *hb = arg;
     long lease_ms = hb->cfg->job_visibility_timeout_s * 1000;
-    long every_ms = lease_ms / WORKER_HEARTBEATS_PER_LEASE;
+    long every_ms = heartbeat_every_ms(hb->cfg);
     struct cv_redis redis;
     struct timespec next;
 
-    if (every_ms < WORKER_HEARTBEAT_MIN_MS)
-        every_ms = WORKER_HEARTBEAT_MIN_MS;
     cv_redis_init(&redis, hb->cfg);
     clock_gettime(CLOCK_MONOTONIC, &next);
     pthread_mutex_lock(&hb->mu);
@@ -201,7 +217,7 @@ static void *worker_thread_main(void *arg)
         clock_gettime(CLOCK_MONOTONIC, &now);
         if ((now.tv_sec - last_reclaim.tv_sec) * 1000 >= WORKER_RECLAIM_EVERY_MS) {
             last_reclaim = now;
-            if (cv_queue_claim_stale(&redis, slot.consumer, sh->cfg->job_visibility_timeout_s * 1000,
+            if (cv_queue_claim_stale(&redis, slot.consumer, takeover_idle_ms(sh->cfg),
                                      &job, &got, &err) == CV_OK && got)
                 cv_log(CV_LOG_WARN, job.request_id[0] ? job.request_id : NULL,
                        "took over job %s of a worker that stopped answering", job.entry_id);
