@@ -105,9 +105,9 @@ static void xp_sleep_ms(long ms)
     (void)nanosleep(&ts, NULL);
 }
 
-/* Longest single nap while waiting for an exiting child. */
+/* Longest single nap while waiting for an exiting extractor. */
 #define XP_REAP_NAP_MAX_MS 20
-/* One read from the child's pipe. */
+/* One read from the extractor's pipe. */
 #define XP_READ_CHUNK_BYTES (16 * 1024)
 
 /*
@@ -144,7 +144,7 @@ static int xp_reap(pid_t pid, int kill_now, int64_t deadline_ms, int *wstatus, i
 }
 
 /*
- * Read everything the child writes, until EOF, the deadline (*timed_out)
+ * Read everything the extractor writes, until EOF, the deadline (*timed_out)
  * or more than b->max bytes (*overflow). CV_ERR_IO when reading fails.
  */
 static enum cv_status xp_collect(int fd, int64_t deadline_ms, struct cv_buf *b,
@@ -189,7 +189,7 @@ static enum cv_status xp_collect(int fd, int64_t deadline_ms, struct cv_buf *b,
     }
 }
 
-/* Check the child's message and turn its text into the result. b is the
+/* Check the extractor's message and turn its text into the result. b is the
  * whole message; on CV_OK its memory moves to out. */
 static enum cv_status xp_finish(struct cv_buf *b, const struct extract_limits *lim,
                                 struct extract_result *out, struct cv_error *err)
@@ -209,7 +209,7 @@ static enum cv_status xp_finish(struct cv_buf *b, const struct extract_limits *l
     len = (size_t)h.len;
     memmove(b->data, b->data + sizeof(h), len);
     b->data[len] = '\0';
-    /* The child is not trusted to have normalised or even sent UTF-8. */
+    /* The extractor is not trusted to have normalised or even sent UTF-8. */
     n = text_normalize(b->data, len);
     out->truncated = (h.flags & XWIRE_TRUNCATED) != 0;
     if (n > lim->text_max_bytes) {
@@ -443,8 +443,9 @@ enum cv_status extract_text_fd(int fd, enum extract_format format,
     st = extract_program(program, sizeof(program), err);
     if (st != CV_OK)
         return st;
-    /* Our own descriptor for the child's 0: the caller keeps fd. */
-    doc_fd = extract_fd_above_std(fcntl(fd, F_DUPFD_CLOEXEC, 3));
+    /* Our own descriptor, above 2 so that the spawn's dup2s cannot collide,
+     * for the extractor's 0; the caller keeps fd. */
+    doc_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
     if (doc_fd < 0)
         return cv_error_set(err, CV_ERR_IO, "extract: dup: %s", strerror(errno));
     if (pipe2(pipefd, O_CLOEXEC) != 0) {
