@@ -20,8 +20,8 @@
 
 #include "admin.h"
 #include "config.h"
-#include "db.h"
 #include "log.h"
+#include "runtime.h"
 #include "version.h"
 
 extern char **environ;
@@ -68,8 +68,8 @@ static const struct admin_command *admin_find(const char *group)
 static enum admin_exit admin_run(const struct cv_config *cfg, const struct admin_command *cmd,
                                  bool json, int argc, char **argv)
 {
-    mongoc_client_pool_t *pool;
-    struct cv_redis redis;
+    struct cv_runtime rt;
+    struct cv_thread_conns conns;
     struct admin_env env;
     struct cv_error err;
     enum admin_exit rc;
@@ -78,24 +78,19 @@ static enum admin_exit admin_run(const struct cv_config *cfg, const struct admin
         fputs("cv-admin: library initialisation failed\n", stderr);
         return ADMIN_EXIT_FAILED;
     }
-    cv_db_global_init();
     cv_error_clear(&err);
-    pool = cv_db_pool_create(cfg, &err);
-    if (pool == NULL) {
+    if (cv_runtime_open(&rt, cfg, 1, &err) != CV_OK) {
         fprintf(stderr, "cv-admin: MongoDB: %s\n", err.message);
-        rc = ADMIN_EXIT_FAILED;
-        goto done;
+        curl_global_cleanup();
+        return ADMIN_EXIT_FAILED;
     }
-    cv_redis_init(&redis, cfg);
+    cv_runtime_thread_open(&rt, &conns);
     memset(&env, 0, sizeof(env));
-    env.ctx = (struct cv_ctx){ cfg, mongoc_client_pool_pop(pool), &redis, NULL };
+    env.ctx = cv_runtime_ctx(&rt, &conns, NULL);
     env.json = json;
     rc = cmd->run(&env, argc, argv);
-    mongoc_client_pool_push(pool, env.ctx.mongo);
-    cv_redis_close(&redis);
-    mongoc_client_pool_destroy(pool);
-done:
-    cv_db_global_cleanup();
+    cv_runtime_thread_close(&rt, &conns);
+    cv_runtime_close(&rt);
     curl_global_cleanup();
     return rc;
 }

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "clock.h"
 #include "handlers.h"
 #include "log.h"
 
@@ -68,8 +69,7 @@ const struct cv_metrics_route *app_metric_routes(size_t *n)
 
 struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req)
 {
-    struct cv_ctx ctx = { t->cfg, t->mongo, &t->redis, req->request_id };
-    return ctx;
+    return (struct cv_ctx){ t->cfg, t->conns.mongo, &t->conns.redis, req->request_id };
 }
 
 enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
@@ -93,12 +93,14 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
     return st;
 }
 
-static double elapsed_s(const struct timespec *start)
+enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
+                                     struct cv_user *user, struct token_claims *claims,
+                                     json_object **body, struct cv_error *err)
 {
-    struct timespec now;
+    enum cv_status st = app_authenticate(t, req, user, claims, err);
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+    *body = NULL;
+    return st != CV_OK ? st : http_read_json_object(req, body, err);
 }
 
 /* OPTIONS on a known path: the methods, and for the frontend's origin the
@@ -171,13 +173,13 @@ void app_handle(struct app_thread *t, FCGX_Request *fcgx)
     double seconds;
     struct cv_log_access access;
 
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    cv_clock_now(&start);
     app_tables_init();
     http_request_init(&req, fcgx);
     http_response_init(&resp);
     app_route_and_run(t, &req, &resp, &metric_route);
     http_send(&req, &resp, t->cfg);
-    seconds = elapsed_s(&start);
+    seconds = cv_ts_elapsed_s(&start);
     cv_metrics_observe(t->metrics, metric_route, resp.status, seconds);
     access = (struct cv_log_access){
         .request_id = req.request_id,

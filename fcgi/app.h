@@ -11,22 +11,20 @@
 #define CV_FCGI_APP_H
 
 #include <fcgiapp.h>
-#include <mongoc/mongoc.h>
 
 #include "config.h"
 #include "ctx.h"
 #include "cv_status.h"
 #include "http.h"
 #include "metrics.h"
-#include "redis_conn.h"
+#include "runtime.h"
 #include "token.h"
 #include "user_repo.h"
 
 struct app_thread {
     const struct cv_config *cfg;
     struct cv_metrics *metrics;
-    mongoc_client_t *mongo;      /* popped from the process pool for this thread */
-    struct cv_redis redis;
+    struct cv_thread_conns conns;   /* this thread's MongoDB client and Redis connection */
     unsigned index;
 };
 
@@ -51,6 +49,17 @@ struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req);
 enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
                                 struct cv_user *user, struct token_claims *claims,
                                 struct cv_error *err) CV_WARN_UNUSED;
+
+/*
+ * The preamble of an authenticated handler that takes a JSON body:
+ * app_authenticate, then http_read_json_object. On CV_OK *body is the
+ * request's JSON object, which the caller releases with json_object_put;
+ * on failure *body is NULL and err says why (an authentication failure
+ * wins over a bad body, which is then not read).
+ */
+enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
+                                     struct cv_user *user, struct token_claims *claims,
+                                     json_object **body, struct cv_error *err) CV_WARN_UNUSED;
 
 /* Answer one accepted request completely (the caller then finishes it). */
 void app_handle(struct app_thread *t, FCGX_Request *fcgx);

@@ -192,10 +192,7 @@ enum cv_status handle_delete_me(struct app_thread *t, struct http_request *req,
     size_t plen;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
-    if (st != CV_OK)
-        return st;
-    st = http_read_json_object(req, &body, err);
+    st = app_authenticate_json(t, req, &user, &claims, &body, err);
     if (st != CV_OK)
         return st;
     if (!json_field_string(body, "password", true, AUTH_PASSWORD_FIELD_MAX_BYTES, &p, &plen, err))

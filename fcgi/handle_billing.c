@@ -68,10 +68,7 @@ enum cv_status handle_billing_checkout(struct app_thread *t, struct http_request
     size_t plan_len;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
-    if (st != CV_OK)
-        return st;
-    st = http_read_json_object(req, &body, err);
+    st = app_authenticate_json(t, req, &user, &claims, &body, err);
     if (st != CV_OK)
         return st;
     if (json_field_string(body, "plan", true, BILLING_PLAN_FIELD_MAX_BYTES, &plan, &plan_len,

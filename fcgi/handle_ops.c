@@ -31,7 +31,7 @@ enum cv_status handle_ready(struct app_thread *t, struct http_request *req,
     struct cv_ready_report rep;
     json_object *obj, *checks;
 
-    cv_ready_check(t->cfg, t->mongo, &t->redis, req->request_id, &rep);
+    cv_ready_check(t->cfg, t->conns.mongo, &t->conns.redis, req->request_id, &rep);
     obj = json_object_new_object();
     checks = json_object_new_object();
     if (obj == NULL || checks == NULL) {
@@ -61,7 +61,7 @@ enum cv_status handle_metrics(struct app_thread *t, struct http_request *req,
     /* The worker's figures live in Redis; without Redis the request
      * metrics are still worth answering. */
     cv_error_clear(&werr);
-    if (worker_metrics_render(&t->redis, &resp->body, &werr) != CV_OK) {
+    if (worker_metrics_render(&t->conns.redis, &resp->body, &werr) != CV_OK) {
         cv_log_error_detail(CV_LOG_WARN, req->request_id, werr.message, "worker metrics skipped");
         if (cv_buf_puts(&resp->body, "# worker and queue metrics unavailable\n") != CV_OK)
             return cv_error_set(err, CV_ERR_TOO_LARGE, "metrics: rendering failed");

@@ -22,8 +22,8 @@
 #include "utf8.h"
 
 #define UPLOAD_READ_CHUNK_BYTES (16 * 1024)
-/* Room beyond the file for the other parts, headers and delimiters. */
-#define UPLOAD_OVERHEAD_MAX_BYTES (1024 * 1024)
+/* The optimize field: "true" or "false", with room to tell a wrong value. */
+#define UPLOAD_OPTIMIZE_MAX_BYTES 16
 /* The client's raw file name is kept up to this many bytes. */
 #define UPLOAD_RAW_NAME_MAX_BYTES 1024
 
@@ -62,7 +62,7 @@ static void upload_init(struct upload *u, const struct cv_config *cfg)
     static const struct { const char *name; size_t max; } fields[TEXT_COUNT] = {
         [TEXT_JOB_DESCRIPTION] = { "jobDescription", 4 * ANALYSIS_JOB_DESCRIPTION_MAX_CODE_POINTS },
         [TEXT_TARGET_ROLE] = { "targetRole", 4 * ANALYSIS_TARGET_ROLE_MAX_CODE_POINTS },
-        [TEXT_OPTIMIZE] = { "optimize", 16 },
+        [TEXT_OPTIMIZE] = { "optimize", UPLOAD_OPTIMIZE_MAX_BYTES },
         [TEXT_LANGUAGE] = { "language", ANALYSIS_LANGUAGE_MAX_BYTES },
     };
     size_t i;
@@ -143,11 +143,14 @@ static enum cv_status on_part_data(void *ctx, const char *data, size_t len,
             st = filetype_sniffer_feed(&u->sniffer, data, len, err);
         return st;
     case UPLOAD_PART_TEXT:
-        if (cv_buf_append(&u->text->value, data, len) != CV_OK) {
+        st = cv_buf_append(&u->text->value, data, len);
+        if (st == CV_ERR_TOO_LARGE) {
             cv_error_add_field(err, u->text->name, "is too long");
             return CV_ERR_INVALID;
         }
-        return CV_OK;
+        if (st != CV_OK)
+            return cv_error_set(err, st, "reading %s: out of memory", u->text->name);
+        return st;
     default:
         return CV_OK;
     }
@@ -170,7 +173,7 @@ static enum cv_status upload_read(struct http_request *req, struct upload *u,
     struct multipart_boundary boundary;
     struct multipart_parser *p;
     char chunk[UPLOAD_READ_CHUNK_BYTES];
-    uint64_t total = 0, cap = (uint64_t)u->cfg->max_file_size + UPLOAD_OVERHEAD_MAX_BYTES;
+    uint64_t total = 0, cap = (uint64_t)cv_config_upload_body_max(u->cfg);
     struct cv_str ct = { req->content_type ? req->content_type : "",
                          req->content_type ? strlen(req->content_type) : 0 };
     enum cv_status st;
@@ -207,27 +210,33 @@ static enum cv_status upload_read(struct http_request *req, struct upload *u,
     return st;
 }
 
-/* A text field as a NUL-terminated string within its code point cap;
- * NULL when absent. */
-static const char *text_value(struct upload_text *t, size_t max_code_points,
-                              struct cv_error *err)
+/*
+ * A text field as a NUL-terminated string within its code point cap, in
+ * *out: CV_OK with *out NULL when the field is absent, or with *out NULL
+ * and a field error added when it breaks a rule; CV_ERR_NOMEM when memory
+ * ran out (never mistaken for an absent field).
+ */
+static enum cv_status text_value(struct upload_text *t, size_t max_code_points,
+                                 const char **out, struct cv_error *err)
 {
     size_t n;
 
+    *out = NULL;
     if (!t->seen)
-        return NULL;
+        return CV_OK;
     if (cv_buf_append(&t->value, "", 0) != CV_OK)   /* make sure data is allocated */
-        return NULL;
+        return cv_error_set(err, CV_ERR_NOMEM, "out of memory reading %s", t->name);
     if (memchr(t->value.data, '\0', t->value.len) != NULL ||
         !cv_utf8_count((const unsigned char *)t->value.data, t->value.len, &n)) {
         cv_error_add_field(err, t->name, "must be valid UTF-8 text");
-        return NULL;
+        return CV_OK;
     }
     if (n > max_code_points) {
         cv_error_add_field(err, t->name, "must be at most %zu characters", max_code_points);
-        return NULL;
+        return CV_OK;
     }
-    return t->value.data;
+    *out = t->value.data;
+    return CV_OK;
 }
 
 /* ll or ll-CC, like "fr" or "pt-BR". */
@@ -244,11 +253,19 @@ static bool language_ok(const char *s)
 static enum cv_status upload_validate(struct upload *u, struct analysis *a, struct cv_error *err)
 {
     const char *jd, *role, *opt, *lang;
+    enum cv_status st;
 
-    jd = text_value(&u->texts[TEXT_JOB_DESCRIPTION], ANALYSIS_JOB_DESCRIPTION_MAX_CODE_POINTS, err);
-    role = text_value(&u->texts[TEXT_TARGET_ROLE], ANALYSIS_TARGET_ROLE_MAX_CODE_POINTS, err);
-    opt = text_value(&u->texts[TEXT_OPTIMIZE], 16, err);
-    lang = text_value(&u->texts[TEXT_LANGUAGE], ANALYSIS_LANGUAGE_MAX_BYTES, err);
+    st = text_value(&u->texts[TEXT_JOB_DESCRIPTION], ANALYSIS_JOB_DESCRIPTION_MAX_CODE_POINTS,
+                    &jd, err);
+    if (st == CV_OK)
+        st = text_value(&u->texts[TEXT_TARGET_ROLE], ANALYSIS_TARGET_ROLE_MAX_CODE_POINTS, &role,
+                        err);
+    if (st == CV_OK)
+        st = text_value(&u->texts[TEXT_OPTIMIZE], UPLOAD_OPTIMIZE_MAX_BYTES, &opt, err);
+    if (st == CV_OK)
+        st = text_value(&u->texts[TEXT_LANGUAGE], ANALYSIS_LANGUAGE_MAX_BYTES, &lang, err);
+    if (st != CV_OK)
+        return st;
     if (opt != NULL && strcmp(opt, "true") != 0 && strcmp(opt, "false") != 0)
         cv_error_add_field(err, "optimize", "must be true or false");
     if (lang != NULL && !language_ok(lang))

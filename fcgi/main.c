@@ -2,7 +2,8 @@
  * main.c (fcgi/) - cv-api: the FastCGI responder pool behind nginx.
  *
  *   cv-api [--env-file PATH] [--listen PATH|HOST:PORT]
- *          [--processes N] [--threads N] [--check-config] [--version]
+ *          [--processes N] [--threads N] [--check-config] [--print-config]
+ *          [--version]
  *
  * Loads and validates the configuration (refusing to start on any bad
  * variable), takes the listening socket, and runs the pool (pool.h).
@@ -30,13 +31,15 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: cv-api [--env-file PATH] [--listen PATH|HOST:PORT] [--processes N]\n"
-            "              [--threads N] [--check-config] [--version]\n"
+            "              [--threads N] [--check-config] [--print-config] [--version]\n"
             "  --env-file PATH   read variables from PATH (default .env, or CV_ENV_FILE)\n"
             "  --listen ADDR     bind a unix socket PATH or HOST:PORT (default: systemd\n"
             "                    socket activation, then fd 0 as spawn-fcgi passes it)\n"
             "  --processes N     responder processes (API_PROCESSES)\n"
             "  --threads N       threads per process (API_THREADS)\n"
-            "  --check-config    validate the configuration, print the verdict, exit 0/1\n");
+            "  --check-config    validate the configuration, print the verdict, exit 0/1\n"
+            "  --print-config    print the effective configuration as NAME=value lines\n"
+            "                    (secrets as <set>; UPLOAD_BODY_MAX is derived), exit 0/1\n");
 }
 
 int main(int argc, char **argv)
@@ -47,13 +50,14 @@ int main(int argc, char **argv)
         { "processes", required_argument, NULL, 'p' },
         { "threads", required_argument, NULL, 't' },
         { "check-config", no_argument, NULL, 'c' },
+        { "print-config", no_argument, NULL, 'P' },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
     const char *env_arg = NULL, *listen_arg = NULL, *env_path;
     long processes = 0, threads = 0;
-    int check_only = 0, c, fd, rc;
+    int check_only = 0, print_only = 0, c, fd, rc;
     bool required;
     const struct cv_metrics_route *routes;
     struct cv_metrics *metrics;
@@ -61,7 +65,7 @@ int main(int argc, char **argv)
     struct cv_error err;
     size_t nroutes;
 
-    while ((c = getopt_long(argc, argv, "e:l:p:t:cVh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "e:l:p:t:cPVh", opts, NULL)) != -1) {
         switch (c) {
         case 'e': env_arg = optarg; break;
         case 'l': listen_arg = optarg; break;
@@ -78,6 +82,7 @@ int main(int argc, char **argv)
             }
             break;
         case 'c': check_only = 1; break;
+        case 'P': print_only = 1; break;
         case 'V': printf("cv-api %s\n", CV_VERSION); return 0;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
@@ -93,6 +98,11 @@ int main(int argc, char **argv)
         if (check_only)
             fprintf(stderr, "cv-api: configuration test failed\n");
         return 1;
+    }
+    if (print_only) {
+        rc = cv_config_print(&cfg, stdout) ? 0 : 1;
+        cv_config_free(&cfg);
+        return rc;
     }
     if (check_only) {
         printf("cv-api: configuration is valid (APP_ENV=%s, STORAGE=%s)\n",

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -22,26 +24,31 @@
 #include <fcgiapp.h>
 
 #include "app.h"
-#include "db.h"
+#include "clock.h"
 #include "cv_limits.h"
 #include "listen.h"
 #include "log.h"
 #include "password.h"
+#include "runtime.h"
 
 /* ---- child: threads accepting requests ---- */
 
-static volatile sig_atomic_t child_stop;
+/* Set by the signal handler, read by every responder thread: an atomic,
+ * which is both async-signal-safe (lock-free) and ordered across threads,
+ * unlike volatile sig_atomic_t, which is only the former. */
+static atomic_bool child_stop;
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "a stop flag must be lock-free to be set from a signal");
 
 static void child_on_signal(int sig)
 {
     (void)sig;
-    child_stop = 1;
+    atomic_store(&child_stop, true);
 }
 
 struct child_shared {
     const struct cv_config *cfg;
     struct cv_metrics *metrics;
-    mongoc_client_pool_t *mongo_pool;
+    struct cv_runtime rt;
     int listen_fd;
 };
 
@@ -62,13 +69,12 @@ static void *child_thread_main(void *arg)
     t.cfg = sh->cfg;
     t.metrics = sh->metrics;
     t.index = ct->index;
-    t.mongo = mongoc_client_pool_pop(sh->mongo_pool);
-    cv_redis_init(&t.redis, sh->cfg);
+    cv_runtime_thread_open(&sh->rt, &t.conns);
     if (FCGX_InitRequest(&req, sh->listen_fd, 0) != 0) {
         cv_log(CV_LOG_ERROR, NULL, "thread %u: FCGX_InitRequest failed", ct->index);
         goto done;
     }
-    while (!child_stop) {
+    while (!atomic_load(&child_stop)) {
         int rc = FCGX_Accept_r(&req);
 
         if (rc < 0) {
@@ -83,9 +89,7 @@ static void *child_thread_main(void *arg)
     }
     FCGX_Free(&req, 1);
 done:
-    cv_redis_close(&t.redis);
-    if (t.mongo != NULL)
-        mongoc_client_pool_push(sh->mongo_pool, t.mongo);
+    cv_runtime_thread_close(&sh->rt, &t.conns);
     return NULL;
 }
 
@@ -118,7 +122,6 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     (void)sigaction(SIGPIPE, &sa, NULL);
     (void)sigaction(SIGHUP, &sa, NULL);
 
-    cv_db_global_init();
     cv_error_clear(&err);
     if (password_global_init(&err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "child %u: libsodium", slot);
@@ -127,15 +130,13 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     shared.cfg = cfg;
     shared.metrics = metrics;
     shared.listen_fd = listen_fd;
-    shared.mongo_pool = cv_db_pool_create(cfg, &err);
-    if (shared.mongo_pool == NULL) {
+    if (cv_runtime_open(&shared.rt, cfg, (unsigned)cfg->api_threads, &err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "child %u: MongoDB pool", slot);
         return 1;
     }
-    (void)mongoc_client_pool_max_size(shared.mongo_pool, (uint32_t)cfg->api_threads);
     threads = calloc((size_t)cfg->api_threads, sizeof(*threads));
     if (threads == NULL) {
-        mongoc_client_pool_destroy(shared.mongo_pool);
+        cv_runtime_close(&shared.rt);
         return 1;
     }
     for (i = 0; i < cfg->api_threads; i++) {
@@ -143,7 +144,7 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
         threads[i].shared = &shared;
         if (pthread_create(&threads[i].tid, NULL, child_thread_main, &threads[i]) != 0) {
             cv_log(CV_LOG_ERROR, NULL, "child %u: pthread_create failed", slot);
-            child_stop = 1;
+            atomic_store(&child_stop, true);
             break;
         }
         started++;
@@ -152,10 +153,9 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);
     free(threads);
-    mongoc_client_pool_destroy(shared.mongo_pool);
-    cv_db_global_cleanup();
+    cv_runtime_close(&shared.rt);
     cv_log(CV_LOG_INFO, NULL, "responder %u stopped", slot);
-    return child_stop && started == cfg->api_threads ? 0 : 1;
+    return atomic_load(&child_stop) && started == cfg->api_threads ? 0 : 1;
 }
 
 /* ---- master: fork, watch, replace, stop ---- */
@@ -166,21 +166,6 @@ struct pool_child {
     struct timespec respawn_at; /* when an empty slot may be refilled */
 };
 
-static long ms_between(const struct timespec *a, const struct timespec *b)
-{
-    return (b->tv_sec - a->tv_sec) * 1000L + (b->tv_nsec - a->tv_nsec) / 1000000L;
-}
-
-static void ts_add_ms(struct timespec *t, long ms)
-{
-    t->tv_sec += ms / 1000;
-    t->tv_nsec += (ms % 1000) * 1000000L;
-    if (t->tv_nsec >= 1000000000L) {
-        t->tv_sec++;
-        t->tv_nsec -= 1000000000L;
-    }
-}
-
 static void master_spawn(struct pool_child *c, unsigned slot, const struct cv_config *cfg,
                          int listen_fd, struct cv_metrics *metrics)
 {
@@ -188,14 +173,14 @@ static void master_spawn(struct pool_child *c, unsigned slot, const struct cv_co
 
     if (pid < 0) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, strerror(errno), "fork failed; will retry");
-        clock_gettime(CLOCK_MONOTONIC, &c->respawn_at);
-        ts_add_ms(&c->respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
+        cv_clock_now(&c->respawn_at);
+        cv_ts_add_ms(&c->respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
         return;
     }
     if (pid == 0)
         _exit(child_run(cfg, listen_fd, metrics, slot));
     c->pid = pid;
-    clock_gettime(CLOCK_MONOTONIC, &c->started);
+    cv_clock_now(&c->started);
 }
 
 /* Reap every exited child; schedule replacements unless stopping. */
@@ -206,7 +191,7 @@ static size_t master_reap(struct pool_child *children, size_t n, int stopping)
     int status;
     pid_t pid;
 
-    clock_gettime(CLOCK_MONOTONIC, &now);
+    cv_clock_now(&now);
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         for (i = 0; i < n; i++) {
             if (children[i].pid != pid)
@@ -217,8 +202,8 @@ static size_t master_reap(struct pool_child *children, size_t n, int stopping)
                 cv_log(CV_LOG_ERROR, NULL, "responder %zu (pid %ld) died (%s %d); replacing it",
                        i, (long)pid, WIFSIGNALED(status) ? "signal" : "exit",
                        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-                if (ms_between(&children[i].started, &now) < CV_POOL_CHILD_MIN_LIFE_MS)
-                    ts_add_ms(&children[i].respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
+                if (cv_ts_diff_ms(&children[i].started, &now) < CV_POOL_CHILD_MIN_LIFE_MS)
+                    cv_ts_add_ms(&children[i].respawn_at, CV_POOL_RESPAWN_BACKOFF_MS);
             }
         }
     }
@@ -254,16 +239,16 @@ int cv_pool_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *m
     cv_log(CV_LOG_INFO, NULL, "cv-api master starting %zu responders of %d threads", n,
            cfg->api_threads);
     for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
+        cv_clock_now(&now);
         for (i = 0; i < n && !stopping; i++) {
-            if (children[i].pid == 0 && ms_between(&children[i].respawn_at, &now) >= 0)
+            if (children[i].pid == 0 && cv_ts_diff_ms(&children[i].respawn_at, &now) >= 0)
                 master_spawn(&children[i], (unsigned)i, cfg, listen_fd, metrics);
         }
         sig = sigtimedwait(&set, NULL, &wait);
         if ((sig == SIGTERM || sig == SIGINT) && !stopping) {
             stopping = 1;
-            clock_gettime(CLOCK_MONOTONIC, &deadline);
-            ts_add_ms(&deadline, CV_POOL_STOP_GRACE_MS);
+            cv_clock_now(&deadline);
+            cv_ts_add_ms(&deadline, CV_POOL_STOP_GRACE_MS);
             cv_log(CV_LOG_INFO, NULL, "stopping: finishing requests in flight");
             for (i = 0; i < n; i++) {
                 if (children[i].pid != 0)
@@ -275,8 +260,8 @@ int cv_pool_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *m
         alive = master_reap(children, n, stopping);
         if (stopping && alive == 0)
             break;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (stopping && ms_between(&deadline, &now) > 0) {
+        cv_clock_now(&now);
+        if (stopping && cv_ts_diff_ms(&deadline, &now) > 0) {
             cv_log(CV_LOG_WARN, NULL, "grace period over: killing %zu responders", alive);
             for (i = 0; i < n; i++) {
                 if (children[i].pid != 0)

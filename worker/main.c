@@ -8,6 +8,7 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,19 +17,20 @@
 #include <sodium.h>
 
 #include "config.h"
-#include "db.h"
 #include "log.h"
 #include "version.h"
 #include "worker.h"
 
 extern char **environ;
 
-static volatile sig_atomic_t worker_stop;
+/* Set by the signal handler, read by every job thread (worker.h). */
+static atomic_bool worker_stop;
+_Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "a stop flag must be lock-free to be set from a signal");
 
 static void worker_on_signal(int sig)
 {
     (void)sig;
-    worker_stop = 1;
+    atomic_store(&worker_stop, true);
 }
 
 int main(int argc, char **argv)
@@ -84,11 +86,9 @@ int main(int argc, char **argv)
         cv_config_free(&cfg);
         return 1;
     }
-    cv_db_global_init();
     cv_log(CV_LOG_INFO, NULL, "cv-worker %s starting (APP_ENV=%s, analyzer %s)", CV_VERSION,
            cv_app_env_name(cfg.app_env), cfg.openai_api_key != NULL ? "openai" : "heuristic");
     rc = worker_run(&cfg, &worker_stop);
-    cv_db_global_cleanup();
     curl_global_cleanup();
     cv_config_free(&cfg);
     return rc;

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "analysis_service.h"
+#include "clock.h"
 #include "cv_limits.h"
 #include "db.h"
 #include "extract.h"
 #include "job.h"
 #include "log.h"
 #include "queue.h"
+#include "runtime.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
 
@@ -32,8 +34,8 @@
 
 struct worker_shared {
     const struct cv_config *cfg;
-    mongoc_client_pool_t *pool;
-    volatile sig_atomic_t *stop;
+    struct cv_runtime rt;
+    atomic_bool *stop;
     char host[64];
 };
 
@@ -93,18 +95,13 @@ static void *heartbeat_main(void *arg)
     struct timespec next;
 
     cv_redis_init(&redis, hb->cfg);
-    clock_gettime(CLOCK_MONOTONIC, &next);
+    cv_clock_now(&next);
     pthread_mutex_lock(&hb->mu);
     while (!hb->stop) {
         struct cv_error err;
         bool held = true;
 
-        next.tv_sec += every_ms / 1000;
-        next.tv_nsec += (every_ms % 1000) * 1000000L;
-        if (next.tv_nsec >= 1000000000L) {
-            next.tv_sec++;
-            next.tv_nsec -= 1000000000L;
-        }
+        cv_ts_add_ms(&next, every_ms);
         while (!hb->stop && pthread_cond_timedwait(&hb->cv, &hb->mu, &next) != ETIMEDOUT)
             ;
         if (hb->stop)
@@ -117,7 +114,7 @@ static void *heartbeat_main(void *arg)
             cv_log(CV_LOG_WARN, NULL, "lease of analysis %s lost", hb->job->analysis_id);
         pthread_mutex_lock(&hb->mu);
         /* A beat that ran late is not followed by a burst of catch-up beats. */
-        clock_gettime(CLOCK_MONOTONIC, &next);
+        cv_clock_now(&next);
     }
     pthread_mutex_unlock(&hb->mu);
     cv_redis_close(&redis);
@@ -155,33 +152,25 @@ static void heartbeat_stop(struct heartbeat *hb)
     pthread_mutex_destroy(&hb->mu);
 }
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    nanosleep(&ts, NULL);
-}
-
 /* Run one job and settle it with the stream. */
 static void worker_handle(struct job_slot *slot, const struct queue_job *job)
 {
-    struct timespec t0, t1;
+    struct timespec t0;
     struct heartbeat hb;
     struct cv_error err;
     enum job_outcome outcome;
     double seconds;
 
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cv_clock_now(&t0);
     heartbeat_start(&hb, slot->ctx.cfg, job, slot->consumer);
     outcome = job_run(slot, job);
     heartbeat_stop(&hb);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    seconds = cv_ts_elapsed_s(&t0);
     if (outcome == JOB_BUSY || outcome == JOB_INTERRUPTED) {
         /* Left pending: another worker, or this one later, takes it over. */
         cv_log(CV_LOG_INFO, slot->ctx.request_id, "job %s for analysis %s left pending (%s)",
                job->entry_id, job->analysis_id, job_outcome_name(outcome));
-        sleep_ms(CV_WORKER_POLL_MS);
+        cv_nap_ms(CV_WORKER_POLL_MS);
         return;
     }
     cv_error_clear(&err);
@@ -196,42 +185,39 @@ static void *worker_thread_main(void *arg)
 {
     struct worker_thread *wt = arg;
     struct worker_shared *sh = wt->shared;
-    struct cv_redis redis;
+    struct cv_thread_conns conns;
     struct job_slot slot;
     struct timespec last_reclaim = { 0, 0 }, now;
 
     memset(&slot, 0, sizeof(slot));
-    cv_redis_init(&redis, sh->cfg);
-    slot.ctx.cfg = sh->cfg;
-    slot.ctx.redis = &redis;
-    slot.ctx.mongo = mongoc_client_pool_pop(sh->pool);
+    cv_runtime_thread_open(&sh->rt, &conns);
+    slot.ctx = cv_runtime_ctx(&sh->rt, &conns, NULL);
     (void)snprintf(slot.consumer, sizeof(slot.consumer), "%s-%ld-%u", sh->host, (long)getpid(),
                    wt->index);
-    while (!*sh->stop) {
+    while (!atomic_load(sh->stop)) {
         struct queue_job job;
         struct cv_error err;
         bool got = false;
 
         cv_error_clear(&err);
         slot.ctx.request_id = NULL;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((now.tv_sec - last_reclaim.tv_sec) * 1000 >= WORKER_RECLAIM_EVERY_MS) {
+        cv_clock_now(&now);
+        if (cv_ts_diff_ms(&last_reclaim, &now) >= WORKER_RECLAIM_EVERY_MS) {
             last_reclaim = now;
-            if (cv_queue_claim_stale(&redis, slot.consumer, takeover_idle_ms(sh->cfg),
+            if (cv_queue_claim_stale(&conns.redis, slot.consumer, takeover_idle_ms(sh->cfg),
                                      &job, &got, &err) == CV_OK && got)
                 cv_log(CV_LOG_WARN, job.request_id[0] ? job.request_id : NULL,
                        "took over job %s of a worker that stopped answering", job.entry_id);
         }
-        if (!got && cv_queue_read(&redis, slot.consumer, CV_WORKER_POLL_MS, &job, &got, &err) !=
-                        CV_OK) {
-            sleep_ms(CV_WORKER_POLL_MS);   /* Redis is down: the main thread reports it */
+        if (!got && cv_queue_read(&conns.redis, slot.consumer, CV_WORKER_POLL_MS, &job, &got,
+                                  &err) != CV_OK) {
+            cv_nap_ms(CV_WORKER_POLL_MS);   /* Redis is down: the main thread reports it */
             continue;
         }
         if (got)
             worker_handle(&slot, &job);
     }
-    cv_redis_close(&redis);
-    mongoc_client_pool_push(sh->pool, slot.ctx.mongo);
+    cv_runtime_thread_close(&sh->rt, &conns);
     return NULL;
 }
 
@@ -246,7 +232,7 @@ static bool worker_check_deps(struct cv_ctx *ctx, bool was_ok)
          cv_queue_ensure_group(ctx->redis, &err) == CV_OK;
     if (ok && !was_ok)
         cv_log(CV_LOG_INFO, NULL, "connected to MongoDB and Redis; waiting for jobs on %s",
-               CV_QUEUE_STREAM);
+               CV_KEY_JOBS);
     else if (!ok && was_ok)
         cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "a dependency is unavailable");
     return ok;
@@ -304,11 +290,11 @@ static void worker_remove_stranded_copies(const struct cv_config *cfg)
                removed, dir);
 }
 
-int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
+int worker_run(const struct cv_config *cfg, atomic_bool *stop)
 {
     struct worker_shared shared;
     struct worker_thread *threads;
-    struct cv_redis redis;
+    struct cv_thread_conns conns;
     struct cv_ctx ctx;
     struct cv_error err;
     char program[PATH_MAX];
@@ -329,14 +315,13 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
     }
     worker_remove_stranded_copies(cfg);
     cv_error_clear(&err);
-    shared.pool = cv_db_pool_create(cfg, &err);
-    if (shared.pool == NULL) {
+    /* The job threads and this one, which checks dependencies. */
+    if (cv_runtime_open(&shared.rt, cfg, (unsigned)cfg->worker_concurrency + 1, &err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "MongoDB pool");
         return 1;
     }
-    (void)mongoc_client_pool_max_size(shared.pool, (uint32_t)cfg->worker_concurrency + 1);
-    cv_redis_init(&redis, cfg);
-    ctx = (struct cv_ctx){ cfg, mongoc_client_pool_pop(shared.pool), &redis, NULL };
+    cv_runtime_thread_open(&shared.rt, &conns);
+    ctx = cv_runtime_ctx(&shared.rt, &conns, NULL);
     deps_ok = worker_check_deps(&ctx, false);
     threads = calloc((size_t)cfg->worker_concurrency, sizeof(*threads));
     for (i = 0; threads != NULL && i < cfg->worker_concurrency; i++) {
@@ -347,8 +332,8 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
         started++;
     }
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
-    while (!*stop && started > 0) {
-        sleep_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
+    while (!atomic_load(stop) && started > 0) {
+        cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
         if (tick % 5 == 0 || !deps_ok)
             deps_ok = worker_check_deps(&ctx, deps_ok);
@@ -359,8 +344,7 @@ int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop)
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);
     free(threads);
-    cv_redis_close(&redis);
-    mongoc_client_pool_push(shared.pool, ctx.mongo);
-    mongoc_client_pool_destroy(shared.pool);
+    cv_runtime_thread_close(&shared.rt, &conns);
+    cv_runtime_close(&shared.rt);
     return started > 0 ? 0 : 1;
 }

@@ -15,11 +15,12 @@
 #ifndef CV_WORKER_H
 #define CV_WORKER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 
 #include "config.h"
 
-/* Run until *stop becomes non-zero. Returns the process exit status. */
-int worker_run(const struct cv_config *cfg, volatile sig_atomic_t *stop);
+/* Run until *stop becomes true (it may be set from a signal handler and
+ * is read by every job thread). Returns the process exit status. */
+int worker_run(const struct cv_config *cfg, atomic_bool *stop);
 
 #endif

@@ -1,9 +1,10 @@
 /*
  * auth.c - the accounts service (see auth.h).
  *
- * Redis keys: cv:login-failures:<blake2b(email)> counts failed logins in
- * a window (the key expires with it); cv:revoked:<jti> marks a logged-out
- * token until the token's own expiry.
+ * Redis keys (redis_keys.h): CV_KEY_LOGIN_FAILURES_PREFIX + blake2b(email)
+ * counts failed logins in a window (the key expires with it);
+ * CV_KEY_REVOKED_TOKEN_PREFIX + jti marks a logged-out token until the
+ * token's own expiry.
  */
 #include "auth.h"
 
@@ -16,11 +17,11 @@
 #include "erasure.h"
 #include "log.h"
 #include "password.h"
+#include "redis_keys.h"
 #include "timefmt.h"
 
-#define AUTH_KEY_MAX 96
-
-static void failures_key(const char *email, char out[AUTH_KEY_MAX])
+static enum cv_status failures_key(const char *email, char out[CV_REDIS_KEY_MAX_BYTES],
+                                   struct cv_error *err)
 {
     unsigned char digest[16];
     char hex[2 * sizeof(digest) + 1];
@@ -28,7 +29,7 @@ static void failures_key(const char *email, char out[AUTH_KEY_MAX])
     crypto_generichash(digest, sizeof(digest), (const unsigned char *)email, strlen(email),
                        NULL, 0);
     sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
-    (void)snprintf(out, AUTH_KEY_MAX, "cv:login-failures:%s", hex);
+    return cv_redis_key(out, CV_REDIS_KEY_MAX_BYTES, CV_KEY_LOGIN_FAILURES_PREFIX, hex, err);
 }
 
 static enum cv_status issue(struct cv_ctx *ctx, const struct cv_user *user, char **token,
@@ -109,15 +110,16 @@ static enum cv_status lockout_record_failure(struct cv_ctx *ctx, const char *key
 enum cv_status auth_login(struct cv_ctx *ctx, const struct auth_credentials *cred,
                           struct cv_user *user, char **token, struct cv_error *err)
 {
-    char key[AUTH_KEY_MAX], rehashed[PASSWORD_HASH_SIZE];
+    char key[CV_REDIS_KEY_MAX_BYTES], rehashed[PASSWORD_HASH_SIZE];
     struct cv_error lookup_err;
     redisReply *rep;
     enum cv_status st;
     bool found, match;
 
     *token = NULL;
-    failures_key(cred->email, key);
-    st = lockout_check(ctx, key, err);
+    st = failures_key(cred->email, key, err);
+    if (st == CV_OK)
+        st = lockout_check(ctx, key, err);
     if (st != CV_OK)
         return st;
     cv_error_clear(&lookup_err);
@@ -160,7 +162,8 @@ enum cv_status auth_authenticate(struct cv_ctx *ctx, const char *token, size_t l
     st = token_verify(ctx->cfg, token, len, cv_time_now_ms() / 1000, claims, err);
     if (st != CV_OK)
         return st;
-    st = cv_redis_command(ctx->redis, true, &rep, err, "EXISTS cv:revoked:%s", claims->jti);
+    st = cv_redis_command(ctx->redis, true, &rep, err, "EXISTS " CV_KEY_REVOKED_TOKEN_PREFIX "%s",
+                          claims->jti);
     if (st != CV_OK)
         return st;
     revoked = rep->type == REDIS_REPLY_INTEGER && rep->integer > 0;
@@ -182,7 +185,8 @@ enum cv_status auth_logout(struct cv_ctx *ctx, const struct token_claims *claims
 
     if (ttl <= 0)
         return CV_OK;   /* already unusable */
-    st = cv_redis_command(ctx->redis, true, &rep, err, "SET cv:revoked:%s 1 EX %lld",
+    st = cv_redis_command(ctx->redis, true, &rep, err,
+                          "SET " CV_KEY_REVOKED_TOKEN_PREFIX "%s 1 EX %lld",
                           claims->jti, (long long)ttl);
     if (st != CV_OK)
         return st;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cv_json.h"
 #include "utf8.h"
 
 enum result_kind {
@@ -62,24 +63,11 @@ static const struct result_key result_keys[] = {
 
 /* ---- schema ---- */
 
-/* Add key -> val to obj, taking val on every path; false when memory ran
- * out (val is then released). */
-static bool schema_add(json_object *obj, const char *key, json_object *val)
-{
-    if (val == NULL)
-        return false;
-    if (json_object_object_add(obj, key, val) != 0) {
-        json_object_put(val);
-        return false;
-    }
-    return true;
-}
-
 static json_object *schema_typed(const char *type)
 {
     json_object *o = json_object_new_object();
 
-    if (o != NULL && !schema_add(o, "type", json_object_new_string(type))) {
+    if (o != NULL && !cv_json_add(o, "type", json_object_new_string(type))) {
         json_object_put(o);
         o = NULL;
     }
@@ -97,8 +85,8 @@ static json_object *schema_of(const struct result_key *k)
     case RESULT_SCORE:
         o = schema_typed("integer");
         ok = o != NULL &&
-             schema_add(o, "minimum", json_object_new_int(ANALYSIS_RESULT_SCORE_MIN)) &&
-             schema_add(o, "maximum", json_object_new_int(ANALYSIS_RESULT_SCORE_MAX));
+             cv_json_add(o, "minimum", json_object_new_int(ANALYSIS_RESULT_SCORE_MIN)) &&
+             cv_json_add(o, "maximum", json_object_new_int(ANALYSIS_RESULT_SCORE_MAX));
         break;
     case RESULT_SUMMARY:
         o = schema_typed("string");
@@ -106,8 +94,8 @@ static json_object *schema_of(const struct result_key *k)
         break;
     case RESULT_LIST:
         o = schema_typed("array");
-        ok = o != NULL && schema_add(o, "items", schema_typed("string")) &&
-             schema_add(o, "maxItems", json_object_new_int64((int64_t)k->max_items));
+        ok = o != NULL && cv_json_add(o, "items", schema_typed("string")) &&
+             cv_json_add(o, "maxItems", json_object_new_int64((int64_t)k->max_items));
         break;
     case RESULT_BOOL:
         o = schema_typed("boolean");
@@ -137,23 +125,23 @@ static json_object *schema_object(const struct result_key *keys)
     for (k = keys; k->name != NULL; k++) {
         json_object *name = json_object_new_string(k->name);
 
-        if (!schema_add(props, k->name, schema_of(k)) || name == NULL ||
+        if (!cv_json_add(props, k->name, schema_of(k)) || name == NULL ||
             json_object_array_add(req, name) != 0) {
             json_object_put(name);
             goto fail;
         }
     }
-    if (!schema_add(o, "properties", props)) {
+    if (!cv_json_add(o, "properties", props)) {
         props = NULL;
         goto fail;
     }
     props = NULL;
-    if (!schema_add(o, "required", req)) {
+    if (!cv_json_add(o, "required", req)) {
         req = NULL;
         goto fail;
     }
     req = NULL;
-    if (!schema_add(o, "additionalProperties", json_object_new_boolean(0)))
+    if (!cv_json_add(o, "additionalProperties", json_object_new_boolean(0)))
         goto fail;
     return o;
 fail:

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "config.h"
 #include "extract_wire.h"
 #include "text_normalize.h"
@@ -88,23 +89,6 @@ static enum cv_status xp_reason_error(enum xwire_reason reason, const struct ext
     return cv_error_set(err, CV_ERR_DOCUMENT, "the document could not be read");
 }
 
-static int64_t xp_now_ms(void)
-{
-    struct timespec ts;
-
-    (void)clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void xp_sleep_ms(long ms)
-{
-    struct timespec ts;
-
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (ms % 1000) * 1000000L;
-    (void)nanosleep(&ts, NULL);
-}
-
 /* Longest single nap while waiting for an exiting extractor. */
 #define XP_REAP_NAP_MAX_MS 20
 /* One read from the extractor's pipe. */
@@ -131,13 +115,13 @@ static int xp_reap(pid_t pid, int kill_now, int64_t deadline_ms, int *wstatus, i
                 continue;
             return 0;
         }
-        if (xp_now_ms() >= deadline_ms) {
+        if (cv_clock_now_ms() >= deadline_ms) {
             *timed_out = 1;
             kill_now = 1;
             (void)kill(pid, SIGKILL);
             continue;
         }
-        xp_sleep_ms(nap);
+        cv_nap_ms(nap);
         if (nap < XP_REAP_NAP_MAX_MS)
             nap *= 2;
     }
@@ -154,7 +138,7 @@ static enum cv_status xp_collect(int fd, int64_t deadline_ms, struct cv_buf *b,
 
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN, .revents = 0 };
-        int64_t left = deadline_ms - xp_now_ms();
+        int64_t left = deadline_ms - cv_clock_now_ms();
         ssize_t n;
         int pr;
         enum cv_status st;
@@ -465,7 +449,7 @@ enum cv_status extract_text_fd(int fd, enum extract_format format,
         return cv_error_set(err, CV_ERR_IO, "extract: pipe: %s", strerror(saved_errno));
     }
 
-    deadline_ms = xp_now_ms() + lim.wall_timeout_ms;
+    deadline_ms = cv_clock_now_ms() + lim.wall_timeout_ms;
     st = extract_spawn(program, doc_fd, pipefd[1], format, &lim, &pid, err);
     (void)close(pipefd[1]);
     (void)close(doc_fd);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cv_json.h"
 #include "cv_sections.h"
 #include "text_tokens.h"
 #include "utf8.h"
@@ -1332,18 +1333,6 @@ static void hz_summary(struct hz_run *r)
 
 /* ---- JSON ---- */
 
-/* Add v under key; false (v released) when v is NULL or adding fails. */
-static bool hz_put(json_object *o, const char *key, json_object *v)
-{
-    if (v == NULL)
-        return false;
-    if (json_object_object_add(o, key, v) != 0) {
-        json_object_put(v);
-        return false;
-    }
-    return true;
-}
-
 static json_object *hz_json_list(const struct hz_list *l)
 {
     json_object *a = json_object_new_array();
@@ -1385,27 +1374,28 @@ static json_object *hz_json(const struct hz_run *r)
                 *sec = json_object_new_object();
     bool ok = o != NULL && kw != NULL && sec != NULL;
 
-    ok = ok && hz_put(kw, "found", hz_json_keywords(f->found, f->nfound));
-    ok = ok && hz_put(kw, "missing", hz_json_keywords(f->missing, f->nmissing));
-    ok = ok && hz_put(sec, "contact", json_object_new_boolean(f->has_contact));
-    ok = ok && hz_put(sec, "summary", json_object_new_boolean(f->sec[CV_SECTION_SUMMARY]));
-    ok = ok && hz_put(sec, "experience", json_object_new_boolean(f->sec[CV_SECTION_EXPERIENCE]));
-    ok = ok && hz_put(sec, "education", json_object_new_boolean(f->sec[CV_SECTION_EDUCATION]));
-    ok = ok && hz_put(sec, "skills", json_object_new_boolean(f->sec[CV_SECTION_SKILLS]));
-    ok = ok && hz_put(o, "score", json_object_new_int(f->score));
-    ok = ok && hz_put(o, "summary", json_object_new_string(r->summary));
-    ok = ok && hz_put(o, "strengths", hz_json_list(&r->strengths));
-    ok = ok && hz_put(o, "weaknesses", hz_json_list(&r->weaknesses));
-    ok = ok && hz_put(o, "suggestions", hz_json_list(&r->suggestions));
+    ok = ok && cv_json_add(kw, "found", hz_json_keywords(f->found, f->nfound));
+    ok = ok && cv_json_add(kw, "missing", hz_json_keywords(f->missing, f->nmissing));
+    ok = ok && cv_json_add(sec, "contact", json_object_new_boolean(f->has_contact));
+    ok = ok && cv_json_add(sec, "summary", json_object_new_boolean(f->sec[CV_SECTION_SUMMARY]));
+    ok = ok &&
+         cv_json_add(sec, "experience", json_object_new_boolean(f->sec[CV_SECTION_EXPERIENCE]));
+    ok = ok && cv_json_add(sec, "education", json_object_new_boolean(f->sec[CV_SECTION_EDUCATION]));
+    ok = ok && cv_json_add(sec, "skills", json_object_new_boolean(f->sec[CV_SECTION_SKILLS]));
+    ok = ok && cv_json_add(o, "score", json_object_new_int(f->score));
+    ok = ok && cv_json_add(o, "summary", json_object_new_string(r->summary));
+    ok = ok && cv_json_add(o, "strengths", hz_json_list(&r->strengths));
+    ok = ok && cv_json_add(o, "weaknesses", hz_json_list(&r->weaknesses));
+    ok = ok && cv_json_add(o, "suggestions", hz_json_list(&r->suggestions));
     if (ok) {
-        ok = hz_put(o, "keywords", kw);
+        ok = cv_json_add(o, "keywords", kw);
         kw = NULL;
     }
     if (ok) {
-        ok = hz_put(o, "sections", sec);
+        ok = cv_json_add(o, "sections", sec);
         sec = NULL;
     }
-    ok = ok && hz_put(o, "atsScore", json_object_new_int(f->ats.score));
+    ok = ok && cv_json_add(o, "atsScore", json_object_new_int(f->ats.score));
     json_object_put(kw);
     json_object_put(sec);
     if (!ok) {

@@ -16,6 +16,7 @@
 
 #include "analysis_result.h"
 #include "buf.h"
+#include "cv_json.h"
 #include "cv_limits.h"
 #include "log.h"
 #include "utf8.h"
@@ -364,25 +365,14 @@ static enum cv_status llm_user_message(const struct llm_inputs *x, const char *t
     return st;
 }
 
-static bool llm_add(json_object *obj, const char *key, json_object *val)
-{
-    if (val == NULL)
-        return false;
-    if (json_object_object_add(obj, key, val) != 0) {
-        json_object_put(val);
-        return false;
-    }
-    return true;
-}
-
 static json_object *llm_message(const char *role, const char *content, size_t len)
 {
     json_object *m = json_object_new_object();
 
     if (m == NULL)
         return NULL;
-    if (len > (size_t)INT32_MAX || !llm_add(m, "role", json_object_new_string(role)) ||
-        !llm_add(m, "content", json_object_new_string_len(content, (int)len))) {
+    if (len > (size_t)INT32_MAX || !cv_json_add(m, "role", json_object_new_string(role)) ||
+        !cv_json_add(m, "content", json_object_new_string_len(content, (int)len))) {
         json_object_put(m);
         return NULL;
     }
@@ -398,11 +388,11 @@ static json_object *llm_body(const struct cv_config *cfg, const char *system_pro
 
     if (root == NULL)
         return NULL;
-    if (!llm_add(root, "model", json_object_new_string(cfg->openai_model)) ||
-        !llm_add(root, "temperature", json_object_new_int(0)))
+    if (!cv_json_add(root, "model", json_object_new_string(cfg->openai_model)) ||
+        !cv_json_add(root, "temperature", json_object_new_int(0)))
         goto fail;
     msgs = json_object_new_array();
-    if (!llm_add(root, "messages", msgs))
+    if (!cv_json_add(root, "messages", msgs))
         goto fail;
     m = llm_message("system", system_prompt, strlen(system_prompt));
     if (m == NULL || json_object_array_add(msgs, m) != 0) {
@@ -417,14 +407,14 @@ static json_object *llm_body(const struct cv_config *cfg, const char *system_pro
     if (!with_schema)
         return root;
     rf = json_object_new_object();
-    if (!llm_add(root, "response_format", rf) ||
-        !llm_add(rf, "type", json_object_new_string("json_schema")))
+    if (!cv_json_add(root, "response_format", rf) ||
+        !cv_json_add(rf, "type", json_object_new_string("json_schema")))
         goto fail;
     js = json_object_new_object();
-    if (!llm_add(rf, "json_schema", js) ||
-        !llm_add(js, "name", json_object_new_string("cv_analysis")) ||
-        !llm_add(js, "strict", json_object_new_boolean(1)) ||
-        !llm_add(js, "schema", analysis_result_schema()))
+    if (!cv_json_add(rf, "json_schema", js) ||
+        !cv_json_add(js, "name", json_object_new_string("cv_analysis")) ||
+        !cv_json_add(js, "strict", json_object_new_boolean(1)) ||
+        !cv_json_add(js, "schema", analysis_result_schema()))
         goto fail;
     return root;
 fail:
@@ -906,16 +896,16 @@ char *llm_answer_to_json(const struct llm_answer *a)
     root = json_object_new_object();
     if (root == NULL)
         return NULL;
-    ok = llm_add(root, "v", json_object_new_int(1)) &&
-         llm_add(root, "result", json_object_get(a->result));
+    ok = cv_json_add(root, "v", json_object_new_int(1)) &&
+         cv_json_add(root, "result", json_object_get(a->result));
     if (ok && a->optimized_markdown != NULL)
-        ok = llm_add(root, "optimizedMarkdown",
+        ok = cv_json_add(root, "optimizedMarkdown",
                      json_object_new_string(a->optimized_markdown));
     else if (ok)
         ok = json_object_object_add(root, "optimizedMarkdown", NULL) == 0;
-    ok = ok && llm_add(root, "promptTokens", json_object_new_int64(a->prompt_tokens)) &&
-         llm_add(root, "completionTokens", json_object_new_int64(a->completion_tokens)) &&
-         llm_add(root, "model", json_object_new_string(a->model));
+    ok = ok && cv_json_add(root, "promptTokens", json_object_new_int64(a->prompt_tokens)) &&
+         cv_json_add(root, "completionTokens", json_object_new_int64(a->completion_tokens)) &&
+         cv_json_add(root, "model", json_object_new_string(a->model));
     if (ok) {
         s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
                                                  JSON_C_TO_STRING_NOSLASHESCAPE);

@@ -17,6 +17,7 @@
 
 #include <mongoc/mongoc.h>
 
+#include "cv_limits.h"
 #include "env_file.h"
 
 #define CONFIG_MAX_FILE_VARS 256
@@ -592,4 +593,82 @@ void cv_config_report(const struct cv_error *err, const char *program)
     }
     for (i = 0; i < err->nfields; i++)
         fprintf(stderr, "%s: configuration: %s\n", program, err->fields[i].message);
+}
+
+long cv_config_upload_body_max(const struct cv_config *cfg)
+{
+    return cfg->max_file_size + CV_UPLOAD_OVERHEAD_MAX_BYTES;
+}
+
+/* ---- --print-config ---- */
+
+static bool print_str(FILE *out, const char *name, const char *v)
+{
+    return fprintf(out, "%s=%s\n", name, v != NULL ? v : "") >= 0;
+}
+
+static bool print_secret(FILE *out, const char *name, const char *v)
+{
+    return print_str(out, name, v != NULL ? "<set>" : NULL);
+}
+
+static bool print_long(FILE *out, const char *name, long v)
+{
+    return fprintf(out, "%s=%ld\n", name, v) >= 0;
+}
+
+/* A URL whose user information (user:password@) may be a secret: that
+ * part is printed as <set>. */
+static bool print_url(FILE *out, const char *name, const char *v)
+{
+    const char *scheme = v != NULL ? strstr(v, "://") : NULL;
+    const char *host, *at;
+
+    if (scheme == NULL)
+        return print_str(out, name, v);
+    host = scheme + 3;
+    at = strchr(host, '@');
+    if (at == NULL || (strchr(host, '/') != NULL && strchr(host, '/') < at))
+        return print_str(out, name, v);
+    return fprintf(out, "%s=%.*s<set>%s\n", name, (int)(host - v), v, at) >= 0;
+}
+
+bool cv_config_print(const struct cv_config *cfg, FILE *out)
+{
+    bool ok = true;
+
+    ok = ok && print_str(out, "APP_ENV", cv_app_env_name(cfg->app_env));
+    ok = ok && print_str(out, "LOG_LEVEL", cv_log_level_name(cfg->log_level));
+    ok = ok && print_url(out, "MONGODB_URI", cfg->mongodb_uri);
+    ok = ok && print_url(out, "REDIS_URL", cfg->redis_url);
+    ok = ok && print_secret(out, "JWT_SECRET", cfg->jwt_secret);
+    ok = ok && print_long(out, "JWT_EXPIRES_IN", cfg->jwt_expires_in_s);
+    ok = ok && print_str(out, "JWT_ISSUER", cfg->jwt_issuer);
+    ok = ok && print_secret(out, "OPENAI_API_KEY", cfg->openai_api_key);
+    ok = ok && print_str(out, "OPENAI_BASE_URL", cfg->openai_base_url);
+    ok = ok && print_str(out, "OPENAI_MODEL", cfg->openai_model);
+    ok = ok && print_secret(out, "STRIPE_SECRET_KEY", cfg->stripe_secret_key);
+    ok = ok && print_secret(out, "STRIPE_WEBHOOK_SECRET", cfg->stripe_webhook_secret);
+    ok = ok && print_str(out, "STRIPE_PRICE_ID_PRO", cfg->stripe_price_id_pro);
+    ok = ok && print_str(out, "STRIPE_API_BASE", cfg->stripe_api_base);
+    ok = ok && print_long(out, "STRIPE_WEBHOOK_TOLERANCE", cfg->stripe_webhook_tolerance_s);
+    ok = ok && print_str(out, "FRONTEND_URL", cfg->frontend_url);
+    ok = ok && print_long(out, "MAX_FILE_SIZE", cfg->max_file_size);
+    ok = ok && print_str(out, "STORAGE", cfg->storage == CV_STORAGE_S3 ? "s3" : "local");
+    ok = ok && print_str(out, "UPLOAD_DIR", cfg->upload_dir);
+    ok = ok && print_str(out, "S3_BUCKET", cfg->s3_bucket);
+    ok = ok && print_str(out, "S3_REGION", cfg->s3_region);
+    ok = ok && print_str(out, "S3_ENDPOINT", cfg->s3_endpoint);
+    ok = ok && print_str(out, "S3_FORCE_PATH_STYLE", cfg->s3_force_path_style ? "true" : "false");
+    ok = ok && print_secret(out, "S3_ACCESS_KEY_ID", cfg->s3_access_key_id);
+    ok = ok && print_secret(out, "S3_SECRET_ACCESS_KEY", cfg->s3_secret_access_key);
+    ok = ok && print_long(out, "WORKER_CONCURRENCY", cfg->worker_concurrency);
+    ok = ok && print_long(out, "MAX_ATTEMPTS", cfg->max_attempts);
+    ok = ok && print_long(out, "JOB_VISIBILITY_TIMEOUT", cfg->job_visibility_timeout_s);
+    ok = ok && print_str(out, "EXTRACT_PROGRAM", cfg->extract_program);
+    ok = ok && print_long(out, "API_PROCESSES", cfg->api_processes);
+    ok = ok && print_long(out, "API_THREADS", cfg->api_threads);
+    ok = ok && print_str(out, "API_LISTEN", cfg->api_listen);
+    ok = ok && print_long(out, "UPLOAD_BODY_MAX", cv_config_upload_body_max(cfg));
+    return ok && fflush(out) == 0 && !ferror(out);
 }

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cv_status.h"
 #include "log.h"
@@ -98,6 +99,20 @@ enum cv_status cv_config_load(struct cv_config *cfg, const char *env_file,
                               bool env_file_required, char *const *envp,
                               struct cv_error *err) CV_WARN_UNUSED;
 void cv_config_free(struct cv_config *cfg);
+
+/* The largest upload body cv-api accepts: max_file_size plus
+ * CV_UPLOAD_OVERHEAD_MAX_BYTES (nginx is given the same cap). */
+long cv_config_upload_body_max(const struct cv_config *cfg);
+
+/*
+ * Print the effective configuration to out, one NAME=value line per
+ * variable in the order of .env.example, then the derived
+ * UPLOAD_BODY_MAX=bytes. Sizes are in bytes and durations in seconds, so
+ * every line reads back as the same value; an unset optional value prints
+ * as NAME=. Secrets print as NAME=<set> (and a password inside a URL as
+ * <set>), never their value. Returns false when writing failed.
+ */
+bool cv_config_print(const struct cv_config *cfg, FILE *out);
 
 /* "7d", "12h", "30m", "3600s" or "3600" to seconds; false if malformed,
  * zero or over a year. */

@@ -6,6 +6,13 @@
 #ifndef CV_LIMITS_H
 #define CV_LIMITS_H
 
+/* An upload's body beyond the file itself: the text parts (a job
+ * description of up to 20,000 code points is 80 KB of UTF-8), part
+ * headers and delimiters. cv-api refuses a body over MAX_FILE_SIZE plus
+ * this, and nginx's client_max_body_size for uploads is the same sum, read
+ * from `cv-api --print-config` (UPLOAD_BODY_MAX). */
+#define CV_UPLOAD_OVERHEAD_MAX_BYTES (1024L * 1024)
+
 /* A JSON request body: auth and billing bodies are a few hundred bytes. */
 #define CV_JSON_BODY_MAX_BYTES (64 * 1024)
 

@@ -22,6 +22,12 @@ static const char *log_component = "cv";
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
+const char *cv_log_level_name(enum cv_log_level level)
+{
+    return (size_t)level < sizeof(level_names) / sizeof(level_names[0]) ? level_names[level]
+                                                                        : "info";
+}
+
 void cv_log_init(enum cv_log_level min_level, const char *component)
 {
     log_min = min_level;

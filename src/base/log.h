@@ -31,6 +31,9 @@ bool cv_log_enabled(enum cv_log_level level);
 /* Parse "debug|info|warn|error"; false if it is none of them. */
 bool cv_log_level_parse(const char *s, enum cv_log_level *out);
 
+/* "debug", "info", "warn" or "error". */
+const char *cv_log_level_name(enum cv_log_level level);
+
 /* request_id and error may be NULL. */
 void cv_log(enum cv_log_level level, const char *request_id,
             const char *fmt, ...) CV_PRINTF(3, 4);

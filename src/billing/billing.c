@@ -12,7 +12,10 @@
 #include <json-c/json.h>
 #include <sodium.h>
 
+#include "clock.h"
+#include "lease.h"
 #include "log.h"
+#include "redis_keys.h"
 #include "stripe_client.h"
 #include "stripe_form.h"
 #include "stripe_signature.h"
@@ -22,8 +25,6 @@
  * Stripe events nest objects a handful of levels deep (invoice lines with
  * prices and periods); json-c's own default is 32. */
 #define BILLING_EVENT_JSON_MAX_DEPTH 64
-/* "cv:lock:billing:user:" plus a 24-hex user id. */
-#define BILLING_LOCK_KEY_MAX_BYTES 64
 #define BILLING_LOCK_TOKEN_BYTES 16
 /* An event's `created`, in seconds: anything past year 9999 is not Stripe. */
 #define BILLING_EVENT_CREATED_MAX_S 253402300799LL
@@ -496,58 +497,32 @@ static bool event_change(const struct billing_event *ev, struct billing_change *
 
 /* ---- Webhook: applying it -------------------------------------------------- */
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
-/* SET key token NX PX ttl, polled for at most BILLING_USER_LOCK_WAIT_MS. */
+/* The user's lease (lease.h), polled for at most BILLING_USER_LOCK_WAIT_MS. */
 static enum cv_status user_lock(struct cv_ctx *ctx, const char *key, const char *token,
                                 struct cv_error *err)
 {
     long polls;
-    redisReply *rep;
     enum cv_status st;
     bool acquired;
 
     for (polls = 0; polls <= BILLING_USER_LOCK_WAIT_MS / BILLING_USER_LOCK_POLL_MS; polls++) {
         if (polls > 0)
-            pause_ms(BILLING_USER_LOCK_POLL_MS);
-        st = cv_redis_command(ctx->redis, false, &rep, err, "SET %s %s NX PX %ld", key, token,
-                              BILLING_USER_LOCK_TTL_MS);
-        if (st != CV_OK)
+            cv_sleep_ms(BILLING_USER_LOCK_POLL_MS);
+        st = cv_lease_acquire(ctx->redis, key, token, BILLING_USER_LOCK_TTL_MS, &acquired, err);
+        if (st != CV_OK || acquired)
             return st;
-        if (rep->type == REDIS_REPLY_ERROR) {
-            st = cv_error_set(err, CV_ERR_UNAVAILABLE, "SET NX %s: %s", key, rep->str);
-            freeReplyObject(rep);
-            return st;
-        }
-        acquired = rep->type == REDIS_REPLY_STATUS;
-        freeReplyObject(rep);
-        if (acquired)
-            return CV_OK;
     }
     return cv_error_set(err, CV_ERR_UNAVAILABLE, "%s still held after %ld ms", key,
                         BILLING_USER_LOCK_WAIT_MS);
 }
 
-/* Delete the lock if it is still ours (it may have expired and been taken). */
+/* Release the lease if it is still ours (it may have expired and been taken). */
 static void user_unlock(struct cv_ctx *ctx, const char *key, const char *token)
 {
-    static const char script[] =
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
-        "return 0";
     struct cv_error err;
-    redisReply *rep;
 
     cv_error_clear(&err);
-    if (cv_redis_command(ctx->redis, true, &rep, &err, "EVAL %s 1 %s %s", script, key,
-                         token) == CV_OK)
-        freeReplyObject(rep);
-    else
+    if (cv_lease_release(ctx->redis, key, token, &err) != CV_OK)
         cv_log(CV_LOG_WARN, ctx->request_id, "releasing %s: %s (it expires by itself)", key,
                err.message);
 }
@@ -580,15 +555,14 @@ static enum cv_status apply_change(struct cv_ctx *ctx, const struct billing_even
                                    const char *user_id, const struct billing_change *chg,
                                    bool *applied, struct cv_error *err)
 {
-    char key[BILLING_LOCK_KEY_MAX_BYTES], token[2 * BILLING_LOCK_TOKEN_BYTES + 1];
+    char key[CV_REDIS_KEY_MAX_BYTES], token[2 * BILLING_LOCK_TOKEN_BYTES + 1];
     unsigned char raw[BILLING_LOCK_TOKEN_BYTES];
     struct user_stripe_state cur, next;
     enum cv_status st;
-    int n;
 
-    n = snprintf(key, sizeof(key), "cv:lock:billing:user:%s", user_id);
-    if (n < 0 || (size_t)n >= sizeof(key))
-        return cv_error_set(err, CV_ERR_INTERNAL, "lock key too long");
+    st = cv_redis_key(key, sizeof(key), CV_KEY_BILLING_USER_LOCK_PREFIX, user_id, err);
+    if (st != CV_OK)
+        return st;
     randombytes_buf(raw, sizeof(raw));
     sodium_bin2hex(token, sizeof(token), raw, sizeof(raw));
     st = user_lock(ctx, key, token, err);

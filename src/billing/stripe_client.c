@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "clock.h"
 #include "log.h"
 #include "stripe_error.h"
 #include "version.h"
@@ -203,14 +204,6 @@ static enum cv_status try_once(const struct stripe_client *c, bool post, const c
     return CV_OK;
 }
 
-static void pause_ms(long ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
 /* A 2xx body: one JSON object, nothing after it. */
 static enum cv_status parse_object(const struct cv_buf *body, json_object **out,
                                    struct cv_error *err)
@@ -333,7 +326,7 @@ static enum cv_status stripe_call(const struct stripe_client *c, bool post, cons
         else
             cv_log(CV_LOG_WARN, c->request_id, "stripe %s %s: http=%ld; trying again", method,
                    path, t.http_status);
-        pause_ms(c->retry_pause_ms);
+        cv_sleep_ms(c->retry_pause_ms);
     }
     curl_slist_free_all(headers);
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "redis_keys.h"
+
 /* Check a script's reply and free it; when json is given, a string
  * reply is copied into it (*json NULL otherwise). */
 static enum cv_status cache_reply(redisReply *rep, char **json, struct cv_error *err)
@@ -36,8 +38,8 @@ enum cv_status llm_cache_get(struct cv_redis *redis, const char *key_hex,
     enum cv_status st;
 
     *json = NULL;
-    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 2 " LLM_CACHE_PREFIX "%s "
-                          LLM_CACHE_REF_PREFIX "%s %s %ld", script, key_hex, analysis_id,
+    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 2 " CV_KEY_LLM_CACHE_PREFIX "%s "
+                          CV_KEY_LLM_CACHE_REF_PREFIX "%s %s %ld", script, key_hex, analysis_id,
                           key_hex, ttl_s);
     if (st == CV_OK)
         st = cache_reply(rep, json, err);
@@ -55,8 +57,8 @@ enum cv_status llm_cache_put(struct cv_redis *redis, const char *key_hex,
     redisReply *rep;
     enum cv_status st;
 
-    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 2 " LLM_CACHE_PREFIX "%s "
-                          LLM_CACHE_REF_PREFIX "%s %s %s %ld", script, key_hex, analysis_id,
+    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 2 " CV_KEY_LLM_CACHE_PREFIX "%s "
+                          CV_KEY_LLM_CACHE_REF_PREFIX "%s %s %s %ld", script, key_hex, analysis_id,
                           json, key_hex, ttl_s);
     return st == CV_OK ? cache_reply(rep, NULL, err) : st;
 }
@@ -71,7 +73,7 @@ enum cv_status llm_cache_forget(struct cv_redis *redis, const char *analysis_id,
     redisReply *rep;
     enum cv_status st;
 
-    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 1 " LLM_CACHE_REF_PREFIX "%s %s",
-                          script, analysis_id, LLM_CACHE_PREFIX);
+    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 1 " CV_KEY_LLM_CACHE_REF_PREFIX "%s %s",
+                          script, analysis_id, CV_KEY_LLM_CACHE_PREFIX);
     return st == CV_OK ? cache_reply(rep, NULL, err) : st;
 }

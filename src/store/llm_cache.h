@@ -4,11 +4,11 @@
  * analysis to the entry it used, so that deleting the analysis deletes the
  * answer too: an answer quotes and rewrites the CV it was asked about.
  *
- * Redis keys: cv:llm-cache:<sha256 hex> (string, the answer's JSON) and
- * cv:llm-cache-of:<analysis id> (string, the sha256 hex), both expiring
- * after the TTL given. Written by cv-worker's jobs; cv-api's deletions of
- * an analysis or an account forget them. Thread safety follows the struct
- * cv_redis passed in (one per thread).
+ * Redis keys (redis_keys.h): CV_KEY_LLM_CACHE_PREFIX + sha256 hex (the
+ * answer's JSON) and CV_KEY_LLM_CACHE_REF_PREFIX + analysis id (the sha256
+ * hex), both expiring after the TTL given. Written by cv-worker's jobs;
+ * cv-api's deletions of an analysis or an account forget them. Thread
+ * safety follows the struct cv_redis passed in (one per thread).
  */
 #ifndef CV_LLM_CACHE_H
 #define CV_LLM_CACHE_H
@@ -17,9 +17,6 @@
 
 #include "cv_status.h"
 #include "redis_conn.h"
-
-#define LLM_CACHE_PREFIX "cv:llm-cache:"
-#define LLM_CACHE_REF_PREFIX "cv:llm-cache-of:"
 
 /* The cached answer for key_hex: *json malloc'd (free it) and *found true,
  * or *found false. A hit records that analysis_id uses the entry, for ttl_s

@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lease.h"
+
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err)
 {
     redisReply *rep;
     enum cv_status st;
 
     st = cv_redis_command(redis, true, &rep, err, "XGROUP CREATE %s %s $ MKSTREAM",
-                          CV_QUEUE_STREAM, CV_QUEUE_GROUP);
+                          CV_KEY_JOBS, CV_KEY_JOBS_GROUP);
     if (st != CV_OK)
         return st;
     /* BUSYGROUP: another process created it first, which is what we want. */
@@ -44,12 +46,12 @@ enum cv_status cv_queue_stats(struct cv_redis *redis, struct queue_stats *out,
     enum cv_status st;
 
     memset(out, 0, sizeof(*out));
-    if ((st = queue_count(redis, "XLEN", CV_QUEUE_STREAM, &out->depth, err)) != CV_OK ||
-        (st = queue_count(redis, "ZCARD", CV_QUEUE_DELAYED, &out->delayed, err)) != CV_OK ||
-        (st = queue_count(redis, "XLEN", CV_QUEUE_DEAD, &out->dead, err)) != CV_OK)
+    if ((st = queue_count(redis, "XLEN", CV_KEY_JOBS, &out->depth, err)) != CV_OK ||
+        (st = queue_count(redis, "ZCARD", CV_KEY_JOBS_DELAYED, &out->delayed, err)) != CV_OK ||
+        (st = queue_count(redis, "XLEN", CV_KEY_JOBS_DEAD, &out->dead, err)) != CV_OK)
         return st;
-    st = cv_redis_command(redis, true, &rep, err, "XPENDING %s %s", CV_QUEUE_STREAM,
-                          CV_QUEUE_GROUP);
+    st = cv_redis_command(redis, true, &rep, err, "XPENDING %s %s", CV_KEY_JOBS,
+                          CV_KEY_JOBS_GROUP);
     if (st != CV_OK)
         return st;
     /* Before the group exists XPENDING is an error reply: nothing pending. */
@@ -67,7 +69,7 @@ enum cv_status cv_queue_enqueue(struct cv_redis *redis, const char *analysis_id,
     enum cv_status st;
 
     st = cv_redis_command(redis, false, &rep, err, "XADD %s * analysisId %s requestId %s",
-                          CV_QUEUE_STREAM, analysis_id, request_id != NULL ? request_id : "");
+                          CV_KEY_JOBS, analysis_id, request_id != NULL ? request_id : "");
     if (st != CV_OK)
         return st;
     if (rep->type != REDIS_REPLY_STRING)
@@ -112,7 +114,7 @@ enum cv_status cv_queue_read(struct cv_redis *redis, const char *consumer, long 
     *got = false;
     st = cv_redis_command(redis, false, &rep, err,
                           "XREADGROUP GROUP %s %s COUNT 1 BLOCK %ld STREAMS %s >",
-                          CV_QUEUE_GROUP, consumer, block_ms, CV_QUEUE_STREAM);
+                          CV_KEY_JOBS_GROUP, consumer, block_ms, CV_KEY_JOBS);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_ERROR) {
@@ -136,7 +138,7 @@ enum cv_status cv_queue_claim_stale(struct cv_redis *redis, const char *consumer
 
     *got = false;
     st = cv_redis_command(redis, false, &rep, err, "XAUTOCLAIM %s %s %s %ld 0-0 COUNT 1",
-                          CV_QUEUE_STREAM, CV_QUEUE_GROUP, consumer, min_idle_ms);
+                          CV_KEY_JOBS, CV_KEY_JOBS_GROUP, consumer, min_idle_ms);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_ERROR)
@@ -167,7 +169,7 @@ enum cv_status cv_queue_ack(struct cv_redis *redis, const struct queue_job *job,
 {
     redisReply *rep = NULL;
     enum cv_status st = cv_redis_command(redis, true, &rep, err, "XACK %s %s %s",
-                                         CV_QUEUE_STREAM, CV_QUEUE_GROUP, job->entry_id);
+                                         CV_KEY_JOBS, CV_KEY_JOBS_GROUP, job->entry_id);
 
     return simple(redis, true, err, rep, st, "XACK");
 }
@@ -177,7 +179,7 @@ enum cv_status cv_queue_delay(struct cv_redis *redis, const struct queue_job *jo
 {
     redisReply *rep = NULL;
     enum cv_status st = cv_redis_command(redis, true, &rep, err, "ZADD %s %lld %s|%s",
-                                         CV_QUEUE_DELAYED, (long long)due_ms, job->analysis_id,
+                                         CV_KEY_JOBS_DELAYED, (long long)due_ms, job->analysis_id,
                                          job->request_id);
 
     return simple(redis, true, err, rep, st, "ZADD");
@@ -192,7 +194,7 @@ enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size
 
     *moved = 0;
     st = cv_redis_command(redis, true, &due, err, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d",
-                          CV_QUEUE_DELAYED, (long long)now_ms, CV_QUEUE_RELEASE_BATCH);
+                          CV_KEY_JOBS_DELAYED, (long long)now_ms, CV_QUEUE_RELEASE_BATCH);
     if (st != CV_OK)
         return st;
     for (i = 0; st == CV_OK && due->type == REDIS_REPLY_ARRAY && i < due->elements; i++) {
@@ -203,7 +205,7 @@ enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size
 
         if (bar == NULL || (size_t)(bar - member) >= sizeof(id))
             continue;
-        st = cv_redis_command(redis, false, &rem, err, "ZREM %s %s", CV_QUEUE_DELAYED, member);
+        st = cv_redis_command(redis, false, &rem, err, "ZREM %s %s", CV_KEY_JOBS_DELAYED, member);
         if (st != CV_OK)
             break;
         if (rem->type == REDIS_REPLY_INTEGER && rem->integer == 1) {
@@ -225,69 +227,57 @@ enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_j
     redisReply *rep = NULL;
     enum cv_status st = cv_redis_command(redis, false, &rep, err,
                                          "XADD %s MAXLEN ~ %d * analysisId %s requestId %s reason %s",
-                                         CV_QUEUE_DEAD, CV_QUEUE_DEAD_MAXLEN, job->analysis_id,
+                                         CV_KEY_JOBS_DEAD, CV_QUEUE_DEAD_MAXLEN, job->analysis_id,
                                          job->request_id, reason);
 
     return simple(redis, false, err, rep, st, "XADD dead letter");
 }
 
+/* The analysis's lease key; CV_ERR_INTERNAL for an id too long to be one. */
+static enum cv_status lease_key(const char *analysis_id, char key[CV_REDIS_KEY_MAX_BYTES],
+                                struct cv_error *err)
+{
+    return cv_redis_key(key, CV_REDIS_KEY_MAX_BYTES, CV_KEY_ANALYSIS_LEASE_PREFIX, analysis_id,
+                        err);
+}
+
 enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, const char *owner,
                              long lease_ms, bool *acquired, struct cv_error *err)
 {
-    redisReply *rep;
+    char key[CV_REDIS_KEY_MAX_BYTES];
     enum cv_status st;
 
     *acquired = false;
-    st = cv_redis_command(redis, false, &rep, err, "SET cv:lock:analysis:%s %s NX PX %ld",
-                          analysis_id, owner, lease_ms);
-    if (st != CV_OK)
-        return st;
-    if (rep->type == REDIS_REPLY_ERROR)
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "SET NX: %s", rep->str);
-    else
-        *acquired = rep->type == REDIS_REPLY_STATUS;
-    freeReplyObject(rep);
-    return st;
+    st = lease_key(analysis_id, key, err);
+    return st != CV_OK ? st : cv_lease_acquire(redis, key, owner, lease_ms, acquired, err);
 }
 
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner)
 {
-    static const char script[] =
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
-        "return 0";
+    char key[CV_REDIS_KEY_MAX_BYTES];
     struct cv_error err;
-    redisReply *rep;
-    char key[96];
 
-    (void)snprintf(key, sizeof(key), "cv:lock:analysis:%s", analysis_id);
     cv_error_clear(&err);
-    if (cv_redis_command(redis, true, &rep, &err, "EVAL %s 1 %s %s", script, key, owner) == CV_OK)
-        freeReplyObject(rep);
+    if (lease_key(analysis_id, key, &err) == CV_OK)
+        (void)cv_lease_release(redis, key, owner, &err);   /* else it expires by itself */
 }
 
 enum cv_status cv_queue_heartbeat(struct cv_redis *redis, const struct queue_job *job,
                                   const char *owner, long lease_ms, bool *held,
                                   struct cv_error *err)
 {
-    static const char script[] =
-        "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-        "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+    char key[CV_REDIS_KEY_MAX_BYTES];
     redisReply *rep;
     enum cv_status st;
-    char key[96];
 
     *held = false;
-    (void)snprintf(key, sizeof(key), "cv:lock:analysis:%s", job->analysis_id);
-    st = cv_redis_command(redis, true, &rep, err, "EVAL %s 1 %s %s %ld", script, key, owner,
-                          lease_ms);
-    if (st != CV_OK)
+    st = lease_key(job->analysis_id, key, err);
+    if (st == CV_OK)
+        st = cv_lease_extend(redis, key, owner, lease_ms, held, err);
+    if (st != CV_OK || !*held)
         return st;
-    *held = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
-    freeReplyObject(rep);
-    if (!*held)
-        return CV_OK;
-    st = cv_redis_command(redis, true, &rep, err, "XCLAIM %s %s %s 0 %s JUSTID", CV_QUEUE_STREAM,
-                          CV_QUEUE_GROUP, owner, job->entry_id);
+    st = cv_redis_command(redis, true, &rep, err, "XCLAIM %s %s %s 0 %s JUSTID", CV_KEY_JOBS,
+                          CV_KEY_JOBS_GROUP, owner, job->entry_id);
     if (st != CV_OK)
         return st;
     if (rep->type == REDIS_REPLY_ERROR)

@@ -9,12 +9,13 @@
 
 #include "cv_status.h"
 #include "redis_conn.h"
+#include "redis_keys.h"
 
-#define CV_QUEUE_STREAM "cv:analysis:jobs"
-#define CV_QUEUE_GROUP "cv-workers"
-#define CV_QUEUE_DELAYED "cv:analysis:delayed"      /* sorted set: due ms -> "id|requestId" */
-#define CV_QUEUE_DEAD "cv:analysis:dead"            /* stream of jobs out of attempts */
+/* Key names and lifetimes: redis_keys.h (CV_KEY_JOBS*). */
+
+/* Entries kept in the dead-letter stream (XADD MAXLEN ~). */
 #define CV_QUEUE_DEAD_MAXLEN 100000
+/* Delayed jobs moved back to the stream per call of cv_queue_release_due. */
 #define CV_QUEUE_RELEASE_BATCH 20
 
 /* One delivered job. */
@@ -75,9 +76,9 @@ enum cv_status cv_queue_release_due(struct cv_redis *redis, int64_t now_ms, size
 enum cv_status cv_queue_dead_letter(struct cv_redis *redis, const struct queue_job *job,
                                     const char *reason, struct cv_error *err) CV_WARN_UNUSED;
 
-/* A lease on one analysis, so two workers never process it at once:
- * SET NX PX. *acquired false when another owner holds it. Unlock deletes
- * the lease only when it is still ours. */
+/* A lease on one analysis (lease.h, key CV_KEY_ANALYSIS_LEASE_PREFIX), so
+ * two workers never process it at once. *acquired false when another
+ * owner holds it. Unlock deletes the lease only when it is still ours. */
 enum cv_status cv_queue_lock(struct cv_redis *redis, const char *analysis_id, const char *owner,
                              long lease_ms, bool *acquired, struct cv_error *err) CV_WARN_UNUSED;
 void cv_queue_unlock(struct cv_redis *redis, const char *analysis_id, const char *owner);

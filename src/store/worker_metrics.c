@@ -1,9 +1,9 @@
 /*
  * worker_metrics.c - worker counters in Redis (see worker_metrics.h).
  *
- * Keys: cv:metrics:jobs {outcome -> count}, cv:metrics:job-seconds
- * {le bucket -> count, sum_ms, count}, cv:metrics:tokens {"model|kind" ->
- * count}.
+ * Keys (redis_keys.h): CV_KEY_METRICS_JOBS {outcome -> count},
+ * CV_KEY_METRICS_JOB_SECONDS {le bucket -> count, sum_ms, count},
+ * CV_KEY_METRICS_TOKENS {"model|kind" -> count}.
  */
 #include "worker_metrics.h"
 
@@ -12,10 +12,7 @@
 #include <string.h>
 
 #include "queue.h"
-
-#define JOBS_KEY "cv:metrics:jobs"
-#define SECONDS_KEY "cv:metrics:job-seconds"
-#define TOKENS_KEY "cv:metrics:tokens"
+#include "redis_keys.h"
 
 static const char *const bucket_names[] = { "0.5", "1", "2.5", "5", "10", "30", "60", "120" };
 static const double bucket_bounds[] = { 0.5, 1, 2.5, 5, 10, 30, 60, 120 };
@@ -35,12 +32,12 @@ void worker_metrics_job(struct cv_redis *redis, const char *outcome, double seco
 {
     size_t b;
 
-    hincr(redis, JOBS_KEY, outcome, 1);
+    hincr(redis, CV_KEY_METRICS_JOBS, outcome, 1);
     for (b = 0; b < NBUCKETS && seconds > bucket_bounds[b]; b++)
         ;
-    hincr(redis, SECONDS_KEY, b < NBUCKETS ? bucket_names[b] : "+Inf", 1);
-    hincr(redis, SECONDS_KEY, "sum_ms", (long long)(seconds * 1000));
-    hincr(redis, SECONDS_KEY, "count", 1);
+    hincr(redis, CV_KEY_METRICS_JOB_SECONDS, b < NBUCKETS ? bucket_names[b] : "+Inf", 1);
+    hincr(redis, CV_KEY_METRICS_JOB_SECONDS, "sum_ms", (long long)(seconds * 1000));
+    hincr(redis, CV_KEY_METRICS_JOB_SECONDS, "count", 1);
 }
 
 void worker_metrics_tokens(struct cv_redis *redis, const char *model, long prompt, long completion)
@@ -48,9 +45,9 @@ void worker_metrics_tokens(struct cv_redis *redis, const char *model, long promp
     char field[192];
 
     (void)snprintf(field, sizeof(field), "%.150s|prompt", model);
-    hincr(redis, TOKENS_KEY, field, prompt);
+    hincr(redis, CV_KEY_METRICS_TOKENS, field, prompt);
     (void)snprintf(field, sizeof(field), "%.150s|completion", model);
-    hincr(redis, TOKENS_KEY, field, completion);
+    hincr(redis, CV_KEY_METRICS_TOKENS, field, completion);
 }
 
 static long long hash_get(const redisReply *h, const char *field)
@@ -89,11 +86,11 @@ enum cv_status worker_metrics_render(struct cv_redis *redis, struct cv_buf *out,
 
     st = cv_queue_stats(redis, &q, err);
     if (st == CV_OK)
-        st = cv_redis_command(redis, true, &jobs, err, "HGETALL %s", JOBS_KEY);
+        st = cv_redis_command(redis, true, &jobs, err, "HGETALL %s", CV_KEY_METRICS_JOBS);
     if (st == CV_OK)
-        st = cv_redis_command(redis, true, &secs, err, "HGETALL %s", SECONDS_KEY);
+        st = cv_redis_command(redis, true, &secs, err, "HGETALL %s", CV_KEY_METRICS_JOB_SECONDS);
     if (st == CV_OK)
-        st = cv_redis_command(redis, true, &tokens, err, "HGETALL %s", TOKENS_KEY);
+        st = cv_redis_command(redis, true, &tokens, err, "HGETALL %s", CV_KEY_METRICS_TOKENS);
     if (st == CV_OK)
         st = cv_buf_printf(out,
             "# HELP cv_queue_depth Entries in the analysis job stream.\n"

@@ -64,6 +64,13 @@ class Stack:
     def start(self, service):
         self.dev("start", service)
 
+    def config(self):
+        """The effective configuration, as `cv-api --print-config` gives it."""
+        r = subprocess.run([str(self.build / "cv-api"), "--env-file", str(self.state / "cv.env"),
+                            "--print-config"], env=self.env, check=True, capture_output=True,
+                           text=True, timeout=30)
+        return dict(line.split("=", 1) for line in r.stdout.splitlines())
+
     def pid(self, service):
         return int((self.state / "run" / f"{service}.pid").read_text().strip())
 

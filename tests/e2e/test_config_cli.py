@@ -1,6 +1,9 @@
 """cv-api --check-config and cv-worker --check-config, like nginx -t:
 exit 0 on a valid configuration, 1 with a message naming each bad
-variable and the form it expects."""
+variable and the form it expects; cv-api --print-config, the effective
+values deploy/dev reads instead of parsing .env itself."""
+import pathlib
+import re
 import subprocess
 
 import pytest
@@ -76,3 +79,76 @@ def test_rendered_nginx_config_passes_nginx_t(stack):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "syntax is ok" in r.stderr
+
+
+def print_config(stack, env_file="/dev/null", **overrides):
+    env = {"PATH": "/usr/bin:/bin", **GOOD, **overrides}
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run([str(stack.build / "cv-api"), "--env-file", str(env_file),
+                           "--print-config"], env=env, capture_output=True, text=True, timeout=10)
+
+
+def parse_lines(out):
+    lines = out.splitlines()
+    assert all(re.fullmatch(r"[A-Z0-9_]+=.*", l) for l in lines), out
+    return dict(l.split("=", 1) for l in lines)
+
+
+# The multipart room beyond MAX_FILE_SIZE (CV_UPLOAD_OVERHEAD_MAX_BYTES).
+UPLOAD_OVERHEAD = 1024 * 1024
+
+
+def test_print_config_gives_every_effective_value(stack):
+    r = print_config(stack, MAX_FILE_SIZE="2M", JWT_EXPIRES_IN="2h", WORKER_CONCURRENCY="3")
+    assert r.returncode == 0, r.stderr
+    cfg = parse_lines(r.stdout)
+    example = pathlib.Path(__file__).resolve().parents[2] / ".env.example"
+    names = re.findall(r"^([A-Z][A-Z0-9_]+)=", example.read_text(), re.M)
+    assert names and set(names) <= set(cfg), set(names) - set(cfg)
+    assert cfg["MAX_FILE_SIZE"] == str(2 * 1024 * 1024)
+    assert cfg["UPLOAD_BODY_MAX"] == str(2 * 1024 * 1024 + UPLOAD_OVERHEAD)
+    assert cfg["JWT_EXPIRES_IN"] == "7200"
+    assert cfg["WORKER_CONCURRENCY"] == "3"
+    assert cfg["APP_ENV"] == "production" and cfg["STORAGE"] == "local"
+    assert cfg["OPENAI_API_KEY"] == ""   # unset optional values print empty
+
+
+def test_print_config_hides_secrets(stack):
+    r = print_config(stack, JWT_SECRET="s" * 40, OPENAI_API_KEY="sk-live-abc",
+                     MONGODB_URI="mongodb://app:hunter2@127.0.0.1:27017/cv",
+                     REDIS_URL="redis://:redispass@127.0.0.1:6379/0",
+                     STRIPE_SECRET_KEY="sk_test_zzz", STRIPE_WEBHOOK_SECRET="whsec_zzz",
+                     STRIPE_PRICE_ID_PRO="price_1")
+    assert r.returncode == 0, r.stderr
+    for secret in ("s" * 40, "sk-live-abc", "hunter2", "redispass", "sk_test_zzz", "whsec_zzz"):
+        assert secret not in r.stdout
+    cfg = parse_lines(r.stdout)
+    assert cfg["JWT_SECRET"] == "<set>" and cfg["OPENAI_API_KEY"] == "<set>"
+    assert cfg["STRIPE_SECRET_KEY"] == "<set>" and cfg["STRIPE_WEBHOOK_SECRET"] == "<set>"
+    assert cfg["MONGODB_URI"] == "mongodb://<set>@127.0.0.1:27017/cv"
+    assert cfg["REDIS_URL"] == "redis://<set>@127.0.0.1:6379/0"
+    assert cfg["STRIPE_PRICE_ID_PRO"] == "price_1"   # not a secret
+
+
+def test_print_config_reads_a_quoted_size_from_the_env_file(stack, tmp_path):
+    env_file = tmp_path / "cv.env"
+    env_file.write_text('MAX_FILE_SIZE="3M"\n')
+    r = print_config(stack, env_file)
+    assert r.returncode == 0, r.stderr
+    cfg = parse_lines(r.stdout)
+    assert cfg["MAX_FILE_SIZE"] == str(3 * 1024 * 1024)
+    assert cfg["UPLOAD_BODY_MAX"] == str(3 * 1024 * 1024 + UPLOAD_OVERHEAD)
+
+
+def test_print_config_refuses_a_bad_configuration(stack):
+    r = print_config(stack, MAX_FILE_SIZE="abc")
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert "MAX_FILE_SIZE=abc" in r.stderr
+
+
+def test_nginx_upload_cap_is_the_one_cv_api_prints(stack):
+    cap = stack.config()["UPLOAD_BODY_MAX"]
+    conf = (stack.state / "nginx" / "cv-analyzer.conf").read_text()
+    caps = re.findall(r"client_max_body_size\s+(\S+);", conf)
+    assert cap in caps, caps

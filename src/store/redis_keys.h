@@ -1,0 +1,81 @@
+/*
+ * redis_keys.h (src/) - every Redis key of the product, its type, who
+ * writes it and how long it lives; the one place a key name is spelled.
+ * A key with a variable part is a prefix (name ending in _PREFIX) joined
+ * to its id by cv_redis_key.
+ *
+ * Redis holds only what can be lost or rebuilt: the queue (analyses are
+ * re-queued by the worker's sweep), short leases, counters, caches. The
+ * record of truth is MongoDB.
+ */
+#ifndef CV_REDIS_KEYS_H
+#define CV_REDIS_KEYS_H
+
+#include <stddef.h>
+
+#include "cv_status.h"
+
+/* ---- the analysis job queue (queue.h) ---- */
+
+/* Stream of jobs {analysisId, requestId}: XADD by cv-api and by the
+ * worker's sweep and retries, read by the consumer group below. Lives for
+ * good; an entry leaves the pending list when a worker XACKs it. */
+#define CV_KEY_JOBS "cv:analysis:jobs"
+/* The consumer group of the workers on CV_KEY_JOBS (not a key). */
+#define CV_KEY_JOBS_GROUP "cv-workers"
+/* Sorted set, due time in epoch ms -> "analysisId|requestId": retries
+ * waiting for their backoff; a member lives until it is due and moved
+ * back to CV_KEY_JOBS. */
+#define CV_KEY_JOBS_DELAYED "cv:analysis:delayed"
+/* Stream of jobs out of attempts {analysisId, requestId, reason}, for an
+ * operator; capped at CV_QUEUE_DEAD_MAXLEN entries. */
+#define CV_KEY_JOBS_DEAD "cv:analysis:dead"
+
+/* ---- leases (lease.h) ---- */
+
+/* String, + analysis id: the worker that owns the job (its consumer
+ * name). Lives JOB_VISIBILITY_TIMEOUT, renewed by the job's heartbeat,
+ * deleted by its owner when the job ends. */
+#define CV_KEY_ANALYSIS_LEASE_PREFIX "cv:lock:analysis:"
+/* String, + user id: a random token of the cv-api thread applying a
+ * Stripe event to that user. Lives BILLING_USER_LOCK_TTL_MS at most,
+ * deleted by its owner. */
+#define CV_KEY_BILLING_USER_LOCK_PREFIX "cv:lock:billing:user:"
+
+/* ---- accounts (auth.h) ---- */
+
+/* Integer string, + hex BLAKE2b of the e-mail: failed logins counted in a
+ * window of AUTH_LOCKOUT_WINDOW_S that starts at the first failure (the
+ * key's EX); deleted on a successful login. */
+#define CV_KEY_LOGIN_FAILURES_PREFIX "cv:login-failures:"
+/* String "1", + token id (jti): a logged-out token, until the token's own
+ * expiry (EX). */
+#define CV_KEY_REVOKED_TOKEN_PREFIX "cv:revoked:"
+
+/* ---- the worker ---- */
+
+/* String, + hex hash of an LLM request: the JSON of its answer, so an
+ * identical request is not paid twice. Lives JOB_LLM_CACHE_TTL_S (EX).
+ * Written by jobs (llm_cache.h); deleted with any analysis that used it. */
+#define CV_KEY_LLM_CACHE_PREFIX "cv:llm-cache:"
+/* String, + analysis id: the hex hash of the LLM cache entry the analysis
+ * used, so that deleting the analysis (cv-api) deletes the answer too.
+ * Lives JOB_LLM_CACHE_TTL_S (EX), set with the entry. */
+#define CV_KEY_LLM_CACHE_REF_PREFIX "cv:llm-cache-of:"
+/* Hashes of counters (worker_metrics.h), kept for good and read by
+ * /metrics: outcome -> jobs; histogram bucket, "sum_ms", "count" -> job
+ * durations; "model|kind" -> LLM tokens. */
+#define CV_KEY_METRICS_JOBS "cv:metrics:jobs"
+#define CV_KEY_METRICS_JOB_SECONDS "cv:metrics:job-seconds"
+#define CV_KEY_METRICS_TOKENS "cv:metrics:tokens"
+
+/* Longest key built from a prefix and an id (ids are 24 to 64 hex
+ * characters). */
+#define CV_REDIS_KEY_MAX_BYTES 128
+
+/* Write prefix followed by id into out (size bytes, NUL-terminated).
+ * CV_ERR_INTERNAL, with out empty, when it does not fit. Thread safe. */
+enum cv_status cv_redis_key(char *out, size_t size, const char *prefix, const char *id,
+                            struct cv_error *err) CV_WARN_UNUSED;
+
+#endif
