@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -654,6 +655,13 @@ static void test_pdf_page_limit(void **state)
                  "the document has too many pages (more than 2)");
 }
 
+/* How late a killed extractor may be reaped after its deadline on a loaded
+ * machine: far below what the bombs below would run unchecked (their
+ * 15 CPU seconds), so a deadline that is not enforced still fails. */
+#define KILL_SLACK_MS 10000
+/* A wall time no CPU-bound test reaches first, however loaded the machine. */
+#define WALL_NEVER_MS 600000
+
 /* 10^8 path draws: seconds of CPU, little memory. */
 #define BOMB_CPU_DEPTH 8
 #define BOMB_CPU_LEAF "0 0 m 10 10 l S"
@@ -672,7 +680,7 @@ static void test_pdf_wall_timeout(void **state)
     expect_error(path, EXTRACT_PDF, &lim, CV_ERR_TIMEOUT, "the document took too long to read");
     took = now_ms() - t0;
     assert_true(took >= 500);
-    assert_true(took < 3000);
+    assert_true(took < 500 + KILL_SLACK_MS);
     assert_no_child_left();
 }
 
@@ -686,12 +694,13 @@ static void test_pdf_cpu_limit(void **state)
     make_pdf_form_bomb("busy.pdf", BOMB_CPU_DEPTH, BOMB_CPU_LEAF, path, sizeof(path));
     extract_limits_default(&lim);
     lim.cpu_s = 1;
+    lim.wall_timeout_ms = WALL_NEVER_MS;
     t0 = now_ms();
-    /* SIGXCPU after one CPU second, well before the 20 s wall time */
+    /* SIGXCPU after one CPU second, which takes at least a second of wall
+     * time, however long a loaded machine makes it */
     expect_error(path, EXTRACT_PDF, &lim, CV_ERR_DOCUMENT, "the document could not be read");
     took = now_ms() - t0;
     assert_true(took >= 900);
-    assert_true(took < 10000);
     assert_no_child_left();
 }
 
@@ -780,6 +789,10 @@ static void proc_limit(const char *limits, const char *name, long *soft, long *h
     *hard = strncmp(p, "unlimited", 9) == 0 ? -1 : strtol(p, &end, 10);
 }
 
+/* How long to look for the extractor under its filter: a loaded machine
+ * may take seconds to start it. */
+#define CONFINED_FIND_MS 60000
+
 struct slow_arg {
     const char *path;
     enum cv_status st;
@@ -793,7 +806,7 @@ static void *slow_extract(void *p)
     struct cv_error err;
 
     extract_limits_default(&lim);
-    lim.wall_timeout_ms = 3000;
+    lim.wall_timeout_ms = WALL_NEVER_MS;     /* the test kills it when done */
     a->st = extract_text(a->path, EXTRACT_PDF, &lim, &r, &err);
     extract_result_free(&r);
     return NULL;
@@ -812,7 +825,8 @@ static void test_child_confinement(void **state)
     pid_t child = 0;
     long soft, hard;
     ssize_t len;
-    int tries, nfds = 0;
+    int64_t t0;
+    int nfds = 0;
     DIR *d;
     struct dirent *e;
 
@@ -823,7 +837,7 @@ static void test_child_confinement(void **state)
     arg.path = path;
     arg.st = CV_OK;
     assert_int_equal(pthread_create(&th, NULL, slow_extract, &arg), 0);
-    for (tries = 0; tries < 200; tries++) {
+    for (t0 = now_ms(); now_ms() - t0 < CONFINED_FIND_MS; ) {
         child = find_child();
         if (child > 0 && read_proc(child, "status", status, sizeof(status)) &&
             strstr(status, "Seccomp:\t2") != NULL &&
@@ -876,8 +890,10 @@ static void test_child_confinement(void **state)
     closedir(d);
     assert_int_equal(nfds, 2);
 
+    /* Seen: end it (a crash, as far as the parent can tell). */
+    assert_int_equal(kill(child, SIGKILL), 0);
     assert_int_equal(pthread_join(th, NULL), 0);
-    assert_int_equal(arg.st, CV_ERR_TIMEOUT);
+    assert_int_equal(arg.st, CV_ERR_DOCUMENT);
     assert_no_child_left();
 }
 
@@ -1443,7 +1459,7 @@ static void test_extractor_misbehaves(void **state)
     assert_int_equal(run_fake("fake-hang.sh", "exec /bin/sleep 60", &lim, &r, &err),
                      CV_ERR_TIMEOUT);
     took = now_ms() - t0;
-    assert_true(took >= 500 && took < 10000);
+    assert_true(took >= 500 && took < 500 + KILL_SLACK_MS);
     assert_string_equal(err.message, "the document took too long to read");
 
     /* floods its pipe: stopped at the cap, long before the deadline */
