@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "handlers.h"
 #include "log.h"
+#include "sentry.h"
 
 struct app_route {
     struct cv_metrics_route r;     /* method and pattern, shared with metrics */
@@ -76,15 +77,16 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
                                 struct cv_user *user, struct token_claims *claims,
                                 struct cv_error *err)
 {
+    static const char bearer[] = "Bearer ";
     const char *h = FCGX_GetParam("HTTP_AUTHORIZATION", req->fcgx->envp);
     struct cv_ctx ctx = app_ctx(t, req);
     enum cv_status st;
 
     if (h == NULL || h[0] == '\0')
         return cv_error_set(err, CV_ERR_UNAUTHORIZED, "authentication required");
-    if (strncasecmp(h, "Bearer ", 7) != 0)
+    if (strncasecmp(h, bearer, sizeof(bearer) - 1) != 0)
         return cv_error_set(err, CV_ERR_UNAUTHORIZED, "expected Authorization: Bearer <token>");
-    h += 7;
+    h += sizeof(bearer) - 1;
     while (*h == ' ')
         h++;
     st = auth_authenticate(&ctx, h, strlen(h), user, claims, err);
@@ -93,11 +95,18 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
     return st;
 }
 
-enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
-                                     struct cv_user *user, struct token_claims *claims,
-                                     json_object **body, struct cv_error *err)
+enum cv_status app_caller_auth(struct app_thread *t, struct http_request *req,
+                               struct app_caller *c, struct cv_error *err)
 {
-    enum cv_status st = app_authenticate(t, req, user, claims, err);
+    c->ctx = app_ctx(t, req);
+    return app_authenticate(t, req, &c->user, &c->claims, err);
+}
+
+enum cv_status app_caller_auth_json(struct app_thread *t, struct http_request *req,
+                                    struct app_caller *c, json_object **body,
+                                    struct cv_error *err)
+{
+    enum cv_status st = app_caller_auth(t, req, c, err);
 
     *body = NULL;
     return st != CV_OK ? st : http_read_json_object(req, body, err);
@@ -190,5 +199,11 @@ void app_handle(struct app_thread *t, FCGX_Request *fcgx)
         .duration_ms = seconds * 1000.0,
     };
     cv_log_access(&access);
+    /* A 5xx is a runtime error, except the readiness probe's 503, which
+     * is its report on the dependencies (and polled during an outage). */
+    if (resp.status >= 500 && (req.route == NULL || strcmp(req.route, "/api/ready") != 0))
+        cv_sentry_capture(CV_LOG_ERROR, req.request_id, "%s %s answered %d",
+                          req.method != NULL ? req.method : "-",
+                          req.route != NULL ? req.route : "(no route)", resp.status);
     http_response_free(&resp);
 }

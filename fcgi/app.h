@@ -50,16 +50,29 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
                                 struct cv_user *user, struct token_claims *claims,
                                 struct cv_error *err) CV_WARN_UNUSED;
 
+/* An authenticated request: the core context to serve it with, and who
+ * sent it. Lives on the handler's stack. */
+struct app_caller {
+    struct cv_ctx ctx;
+    struct cv_user user;
+    struct token_claims claims;
+};
+
+/* The preamble of an authenticated handler: c->ctx for the request, then
+ * app_authenticate into c->user and c->claims (same results). */
+enum cv_status app_caller_auth(struct app_thread *t, struct http_request *req,
+                               struct app_caller *c, struct cv_error *err) CV_WARN_UNUSED;
+
 /*
- * The preamble of an authenticated handler that takes a JSON body:
- * app_authenticate, then http_read_json_object. On CV_OK *body is the
- * request's JSON object, which the caller releases with json_object_put;
- * on failure *body is NULL and err says why (an authentication failure
- * wins over a bad body, which is then not read).
+ * The same for a handler that takes a JSON body: app_caller_auth, then
+ * http_read_json_object. On CV_OK *body is the request's JSON object, which
+ * the caller releases with json_object_put; on failure *body is NULL and
+ * err says why (an authentication failure wins over a bad body, which is
+ * then not read).
  */
-enum cv_status app_authenticate_json(struct app_thread *t, struct http_request *req,
-                                     struct cv_user *user, struct token_claims *claims,
-                                     json_object **body, struct cv_error *err) CV_WARN_UNUSED;
+enum cv_status app_caller_auth_json(struct app_thread *t, struct http_request *req,
+                                    struct app_caller *c, json_object **body,
+                                    struct cv_error *err) CV_WARN_UNUSED;
 
 /* Answer one accepted request completely (the caller then finishes it). */
 void app_handle(struct app_thread *t, FCGX_Request *fcgx);

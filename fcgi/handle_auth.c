@@ -151,15 +151,13 @@ enum cv_status handle_login(struct app_thread *t, struct http_request *req,
 enum cv_status handle_me(struct app_thread *t, struct http_request *req,
                          struct http_response *resp, struct cv_error *err)
 {
-    struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
-    struct cv_user user;
+    struct app_caller c;
     json_object *u = NULL;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = app_caller_auth(t, req, &c, err);
     if (st == CV_OK)
-        st = user_json(&ctx, &user, &u, err);
+        st = user_json(&c.ctx, &c.user, &u, err);
     if (st != CV_OK)
         return st;
     return http_respond_wrapped(resp, 200, "user", u, err, "rendering the user failed");
@@ -168,14 +166,12 @@ enum cv_status handle_me(struct app_thread *t, struct http_request *req,
 enum cv_status handle_logout(struct app_thread *t, struct http_request *req,
                              struct http_response *resp, struct cv_error *err)
 {
-    struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
-    struct cv_user user;
+    struct app_caller c;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = app_caller_auth(t, req, &c, err);
     if (st == CV_OK)
-        st = auth_logout(&ctx, &claims, err);
+        st = auth_logout(&c.ctx, &c.claims, err);
     if (st == CV_OK)
         resp->status = 204;
     return st;
@@ -184,21 +180,19 @@ enum cv_status handle_logout(struct app_thread *t, struct http_request *req,
 enum cv_status handle_delete_me(struct app_thread *t, struct http_request *req,
                                 struct http_response *resp, struct cv_error *err)
 {
-    struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
-    struct cv_user user;
+    struct app_caller c;
     json_object *body;
     const char *p;
     size_t plen;
     enum cv_status st;
 
-    st = app_authenticate_json(t, req, &user, &claims, &body, err);
+    st = app_caller_auth_json(t, req, &c, &body, err);
     if (st != CV_OK)
         return st;
     if (!json_field_string(body, "password", true, AUTH_PASSWORD_FIELD_MAX_BYTES, &p, &plen, err))
         st = CV_ERR_INVALID;
     else
-        st = auth_delete_account(&ctx, &user, &claims, p, plen, err);
+        st = auth_delete_account(&c.ctx, &c.user, &c.claims, p, plen, err);
     if (st == CV_OK)
         resp->status = 204;
     json_object_put(body);

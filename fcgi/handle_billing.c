@@ -59,23 +59,21 @@ enum cv_status handle_billing_plans(struct app_thread *t, struct http_request *r
 enum cv_status handle_billing_checkout(struct app_thread *t, struct http_request *req,
                                        struct http_response *resp, struct cv_error *err)
 {
-    struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
-    struct cv_user user;
     char url[BILLING_URL_MAX_BYTES];
+    struct app_caller c;
     json_object *body;
     const char *plan;
     size_t plan_len;
     enum cv_status st;
 
-    st = app_authenticate_json(t, req, &user, &claims, &body, err);
+    st = app_caller_auth_json(t, req, &c, &body, err);
     if (st != CV_OK)
         return st;
     if (json_field_string(body, "plan", true, BILLING_PLAN_FIELD_MAX_BYTES, &plan, &plan_len,
                           err) &&
         !(plan_len == 3 && memcmp(plan, "pro", 3) == 0))
         cv_error_add_field(err, "plan", "must be \"pro\"");
-    st = err->nfields > 0 ? CV_ERR_INVALID : billing_checkout(&ctx, &user, url, err);
+    st = err->nfields > 0 ? CV_ERR_INVALID : billing_checkout(&c.ctx, &c.user, url, err);
     json_object_put(body);
     return st == CV_OK ? respond_url(resp, url, err) : st;
 }
@@ -83,15 +81,13 @@ enum cv_status handle_billing_checkout(struct app_thread *t, struct http_request
 enum cv_status handle_billing_portal(struct app_thread *t, struct http_request *req,
                                      struct http_response *resp, struct cv_error *err)
 {
-    struct cv_ctx ctx = app_ctx(t, req);
-    struct token_claims claims;
-    struct cv_user user;
     char url[BILLING_URL_MAX_BYTES];
+    struct app_caller c;
     enum cv_status st;
 
-    st = app_authenticate(t, req, &user, &claims, err);
+    st = app_caller_auth(t, req, &c, err);
     if (st == CV_OK)
-        st = billing_portal(&ctx, &user, url, err);
+        st = billing_portal(&c.ctx, &c.user, url, err);
     return st == CV_OK ? respond_url(resp, url, err) : st;
 }
 

@@ -7,6 +7,8 @@
  *
  * Loads and validates the configuration (refusing to start on any bad
  * variable), takes the listening socket, and runs the pool (pool.h).
+ * SIGHUP reloads: the same file and environment are read again, the
+ * command-line overrides applied again.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,9 +25,44 @@
 #include "log.h"
 #include "metrics.h"
 #include "pool.h"
+#include "sentry.h"
 #include "version.h"
 
 extern char **environ;
+
+/* What a reload reads again: the same sources as at start. */
+struct api_sources {
+    const char *env_path;
+    bool env_required;
+    long processes, threads;    /* command-line overrides; 0: none */
+    bool listen_from_cli;       /* --listen: API_LISTEN is not used */
+    char *listen;               /* API_LISTEN at start (owned), or NULL */
+};
+
+static void apply_overrides(struct cv_config *cfg, const struct api_sources *src)
+{
+    if (src->processes > 0)
+        cfg->api_processes = (int)src->processes;
+    if (src->threads > 0)
+        cfg->api_threads = (int)src->threads;
+}
+
+static enum cv_status api_reload(struct cv_config *out, struct cv_error *err, void *arg)
+{
+    const struct api_sources *src = arg;
+    enum cv_status st;
+
+    st = cv_config_load(out, src->env_path, src->env_required, environ, err);
+    if (st != CV_OK)
+        return st;
+    apply_overrides(out, src);
+    if (!src->listen_from_cli &&
+        ((out->api_listen == NULL) != (src->listen == NULL) ||
+         (out->api_listen != NULL && strcmp(out->api_listen, src->listen) != 0)))
+        cv_log(CV_LOG_WARN, NULL, "API_LISTEN changed: a new socket needs a restart; "
+               "the current one is kept");
+    return CV_OK;
+}
 
 static void usage(FILE *out)
 {
@@ -61,6 +98,8 @@ int main(int argc, char **argv)
     bool required;
     const struct cv_metrics_route *routes;
     struct cv_metrics *metrics;
+    struct api_sources sources;
+    struct cv_pool_reload reload;
     struct cv_config cfg;
     struct cv_error err;
     size_t nroutes;
@@ -110,10 +149,13 @@ int main(int argc, char **argv)
         cv_config_free(&cfg);
         return 0;
     }
-    if (processes > 0)
-        cfg.api_processes = (int)processes;
-    if (threads > 0)
-        cfg.api_threads = (int)threads;
+    sources.env_path = env_path;
+    sources.env_required = required;
+    sources.processes = processes;
+    sources.threads = threads;
+    sources.listen_from_cli = listen_arg != NULL;
+    sources.listen = NULL;
+    apply_overrides(&cfg, &sources);
     cv_log_init(cfg.log_level, "api");
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         cv_log(CV_LOG_ERROR, NULL, "curl_global_init failed");
@@ -133,9 +175,16 @@ int main(int argc, char **argv)
         cv_config_free(&cfg);
         return 1;
     }
+    /* The master reports inline: it forks, and serves no request. */
+    if (cv_sentry_start(&cfg, "api", false, &err) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "no Sentry reports");
     cv_log(CV_LOG_INFO, NULL, "cv-api %s starting (APP_ENV=%s)", CV_VERSION,
            cv_app_env_name(cfg.app_env));
-    rc = cv_pool_run(&cfg, fd, metrics);
+    sources.listen = cfg.api_listen != NULL ? strdup(cfg.api_listen) : NULL;
+    reload.load = api_reload;
+    reload.arg = &sources;
+    rc = cv_pool_run(&cfg, fd, metrics, &reload);
+    free(sources.listen);
     cv_metrics_destroy(metrics);
     curl_global_cleanup();
     cv_config_free(&cfg);

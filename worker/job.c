@@ -20,6 +20,7 @@
 #include "llm.h"
 #include "llm_cache.h"
 #include "log.h"
+#include "sentry.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
 
@@ -195,6 +196,8 @@ static enum job_outcome transient(struct job_slot *slot, const struct queue_job 
             cv_log_error_detail(CV_LOG_WARN, ctx->request_id, err.message, "dead letter not recorded");
         cv_log(CV_LOG_WARN, ctx->request_id, "analysis %s failed for good: %s", job->analysis_id,
                reason);
+        cv_sentry_capture(CV_LOG_ERROR, ctx->request_id, "analysis %s failed for an internal "
+                          "reason after %d attempts: %s", job->analysis_id, attempts, reason);
         return JOB_FAILED;
     }
     delay_ms = JOB_BACKOFF_BASE_MS;

@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "analysis_service.h"
+#include "buf.h"
 #include "clock.h"
 #include "cv_limits.h"
 #include "db.h"
 #include "extract.h"
 #include "job.h"
 #include "log.h"
+#include "notify.h"
 #include "queue.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -29,6 +31,9 @@
 /* Where releases before memfd working copies put them, under UPLOAD_DIR. */
 #define WORKER_LEGACY_WORK_DIR ".work"
 
+/* The main thread checks MongoDB and Redis every this many polls while they
+ * answer (every poll while they do not). */
+#define WORKER_DEPS_CHECK_EVERY_POLLS 5
 /* How often a job thread looks for jobs of dead workers. */
 #define WORKER_RECLAIM_EVERY_MS 5000
 
@@ -332,14 +337,18 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
         started++;
     }
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads", started);
+    if (started > 0)
+        cv_notify_ready("running %d job threads", started);
     while (!atomic_load(stop) && started > 0) {
+        cv_notify_watchdog();   /* this loop turning is what proves liveness */
         cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
         tick++;
-        if (tick % 5 == 0 || !deps_ok)
+        if (tick % WORKER_DEPS_CHECK_EVERY_POLLS == 0 || !deps_ok)
             deps_ok = worker_check_deps(&ctx, deps_ok);
         if (deps_ok)
             worker_housekeeping(&ctx, tick);
     }
+    cv_notify_stopping();
     cv_log(CV_LOG_INFO, NULL, "cv-worker stopping: finishing jobs in flight");
     for (i = 0; i < started; i++)
         pthread_join(threads[i].tid, NULL);

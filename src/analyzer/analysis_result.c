@@ -248,7 +248,7 @@ static void result_safe_key(const char *key, char *out, size_t size)
 {
     size_t i, o = 0;
 
-    for (i = 0; key[i] != '\0' && i < RESULT_UNKNOWN_KEY_MAX_BYTES && o + 1 < size; i++) {
+    for (i = 0; i < RESULT_UNKNOWN_KEY_MAX_BYTES && key[i] != '\0' && o + 1 < size; i++) {
         unsigned char c = (unsigned char)key[i];
         bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                   (c >= '0' && c <= '9') || c == '_';

@@ -705,6 +705,29 @@ static size_t cs_read_word(const char *f, size_t n, size_t i, struct cs_item *it
         }
         break;
     }
+    /* a month glued to the word before it, as a right-aligned date comes
+     * out of some documents: "ManchesterSep. 2017", "ToulouseJuin 2018" */
+    for (k = 0; k < CS_COUNT(cs_months); k++) {
+        size_t ml = strlen(cs_months[k].name), e = j;
+        int y;
+
+        if (ml < 3 || ml >= wl || memcmp(cs_months[k].name, f + i + wl - ml, ml) != 0)
+            continue;
+        while (e < n && (f[e] == ' ' || f[e] == '.' || f[e] == ','))
+            e++;
+        if ((y = cs_year_at(f, n, e)) != 0) {
+            *it = (struct cs_item){ CS_DATE, y, cs_months[k].month };
+            return e + 4;
+        }
+    }
+    for (k = 0; k < CS_COUNT(cs_since_words); k++) {
+        size_t sl = strlen(cs_since_words[k]);
+
+        if (sl >= 5 && sl < wl && memcmp(cs_since_words[k], f + i + wl - sl, sl) == 0) {
+            it->kind = CS_SINCE;      /* glued too: "NantesDepuis mars 2021" */
+            return j;
+        }
+    }
     if (cs_in_list(f + i, wl, cs_present_words, CS_COUNT(cs_present_words)))
         it->kind = CS_PRESENT;
     else if (cs_in_list(f + i, wl, cs_sep_words, CS_COUNT(cs_sep_words)))
@@ -774,6 +797,34 @@ size_t cv_sections_date_ranges(const char *line, size_t len, int present,
             out[count++] = r;
     }
     return count;
+}
+
+size_t cv_sections_line_date_ranges(const struct cv_layout *lay, size_t i, int present,
+                                    struct cv_date_range *out, size_t max, size_t *used)
+{
+    char joined[CV_SECTIONS_DATE_LINE_MAX_BYTES + 1];
+    struct cv_date_range next[CS_DATE_MAX_ITEMS];
+    const struct cv_str *a = &lay->lines[i].text, *b;
+    size_t n = cv_sections_date_ranges(a->ptr, a->len, present, out, max), nj, room;
+
+    *used = 1;
+    if (i + 1 >= lay->nlines || lay->lines[i + 1].heading ||
+        lay->lines[i + 1].section != lay->lines[i].section || n >= max)
+        return n;
+    b = &lay->lines[i + 1].text;
+    if (a->len + 1 + b->len > CV_SECTIONS_DATE_LINE_MAX_BYTES ||
+        cv_sections_date_ranges(b->ptr, b->len, present, next, CS_COUNT(next)) > 0)
+        return n;
+    memcpy(joined, a->ptr, a->len);
+    joined[a->len] = ' ';
+    memcpy(joined + a->len + 1, b->ptr, b->len);
+    room = max < CS_COUNT(next) ? max : CS_COUNT(next);
+    nj = cv_sections_date_ranges(joined, a->len + 1 + b->len, present, next, room);
+    if (nj <= n)
+        return n;
+    memcpy(out, next, nj * sizeof(next[0]));
+    *used = 2;
+    return nj;
 }
 
 int cv_sections_latest_year(const char *s, size_t n)

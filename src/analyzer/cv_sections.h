@@ -132,12 +132,25 @@ struct cv_date_range {
  * Dated ranges of one line, at most max into out; returns the count.
  * Reads "2019 - 2023", "2019 – 2023", "Jan 2020 - Present", "03/2018 –
  * 06/2021", "2018-03 to 2019-11", "sept. 2018 - aujourd'hui", "de 2016 à
- * 2019", "since 2020", "depuis mars 2021". An open end is `present`
+ * 2019", "since 2020", "depuis mars 2021", and a month or "since" glued to
+ * the word before it ("ManchesterSep. 2017 - Dec. 2022", "NantesDepuis
+ * mars 2021"). An open end is `present`
  * (a month index, e.g. CV_SECTIONS_MONTH(2024, 12)). Ranges ending before
  * they start are dropped. Looks at most CV_SECTIONS_DATE_LINE_MAX_BYTES.
  */
 size_t cv_sections_date_ranges(const char *line, size_t len, int present,
                                struct cv_date_range *out, size_t max);
+
+/*
+ * Dated ranges of layout line i, as cv_sections_date_ranges, reading on
+ * into line i + 1 when a range was wrapped there ("Jan 2023 -" then
+ * "Present", "Sep. 2017 - Dec." then "2022"): when the next line, of the
+ * same section and not a heading, has no range of its own and the two
+ * lines joined hold more ranges than line i alone. *used is then 2 (the
+ * caller goes on at line i + 2), else 1. i < lay->nlines.
+ */
+size_t cv_sections_line_date_ranges(const struct cv_layout *lay, size_t i, int present,
+                                    struct cv_date_range *out, size_t max, size_t *used);
 
 /* The latest year between CV_SECTIONS_YEAR_MIN and _MAX written in
  * s[0..n) as four digits, or 0 when there is none. */

@@ -175,7 +175,8 @@ static enum cv_status xp_collect(int fd, int64_t deadline_ms, struct cv_buf *b,
 
 /* Check the extractor's message and turn its text into the result. b is the
  * whole message; on CV_OK its memory moves to out. */
-static enum cv_status xp_finish(struct cv_buf *b, const struct extract_limits *lim,
+static enum cv_status xp_finish(struct cv_buf *b, enum extract_format format,
+                                const struct extract_limits *lim,
                                 struct extract_result *out, struct cv_error *err)
 {
     struct xwire_header h;
@@ -201,6 +202,8 @@ static enum cv_status xp_finish(struct cv_buf *b, const struct extract_limits *l
                                                       lim->text_max_bytes));
         out->truncated = true;
     }
+    if (n == 0 && format == EXTRACT_PDF)
+        return cv_error_set(err, CV_ERR_DOCUMENT, "%s", EXTRACT_PDF_NO_TEXT_MESSAGE);
     if (n == 0)
         return cv_error_set(err, CV_ERR_DOCUMENT, "no extractable text");
     if (b->cap > n + 1) {
@@ -472,7 +475,7 @@ enum cv_status extract_text_fd(int fd, enum extract_format format,
     else if (overflow || (known && (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)))
         st = cv_error_set(err, CV_ERR_DOCUMENT, "the document could not be read");
     else
-        st = xp_finish(&msg, &lim, out, err);
+        st = xp_finish(&msg, format, &lim, out, err);
     cv_buf_free(&msg);
     return st;
 }

@@ -54,6 +54,10 @@
  * only has to exceed the descriptor numbers it keeps). */
 #define EXTRACT_CHILD_MAX_FDS 64
 
+/* The error of a PDF with no text layer: what the user can do about it. */
+#define EXTRACT_PDF_NO_TEXT_MESSAGE \
+    "this PDF has no text: export it again with text, or upload DOCX"
+
 /* What the caller says the file is (it maps its own file type to this). */
 enum extract_format {
     EXTRACT_PDF = 1,
@@ -90,7 +94,9 @@ struct extract_result {
  * CV_OK: *out holds the text (never empty). Otherwise *out is zeroed and
  * err says why:
  * - CV_ERR_DOCUMENT (permanent; err->message is fit for the end user):
- *   "no extractable text" (a scanned PDF, an empty document), a damaged or
+ *   EXTRACT_PDF_NO_TEXT_MESSAGE (a PDF with no text layer: a scan, a page
+ *   exported as an image), "no extractable text" (an empty DOCX or text
+ *   file), a damaged or
  *   password-protected PDF, "the document has too many pages (more than N)",
  *   a DOCX that is not a valid ZIP, lacks word/document.xml, lists too many
  *   entries, inflates past its limits, is not well-formed XML or carries a

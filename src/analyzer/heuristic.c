@@ -2,14 +2,16 @@
  * heuristic.c - the offline CV analyzer (see heuristic.h).
  *
  * Read top to bottom: the measures of a CV (header, quantified lines,
- * action verbs, dates and gaps, ATS problems), the keywords, then the score
- * and the texts built from the same measures, the JSON result, and the
- * Markdown rewrite. Every number a text quotes comes from struct hz_facts,
- * so the score, the texts and the tests agree.
+ * action verbs, dates and gaps, ATS problems), the keywords, the judgement
+ * of the measures into facts, the score, the JSON result, and the entry
+ * point. What the facts make the analyzer say - the atsScore penalties,
+ * strengths, weaknesses, suggestions and summary - is the rules table of
+ * heuristic_rules.c, in the languages of heuristic_messages_*.c; the
+ * Markdown rewrite is heuristic_markdown.c. Every number a text quotes
+ * comes from struct hz_facts, so the score, the texts and the tests agree.
  */
 #include "heuristic.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,9 @@
 #include "buf.h"
 #include "cv_json.h"
 #include "cv_sections.h"
+#include "heuristic_messages.h"
+#include "heuristic_rules.h"
+#include "heuristic_run.h"
 #include "text_tokens.h"
 #include "utf8.h"
 
@@ -29,18 +34,8 @@
 #define HZ_LINE_FOLD_MAX_BYTES 512
 /* Candidate keywords read from a job description. */
 #define HZ_JD_MAX_CANDIDATES 60
-/* Keyword names quoted in one sentence. */
-#define HZ_NAMES_IN_TEXT 5
-#define HZ_NAMES_MAX_BYTES 400
-/* A line of the CV quoted as an example. */
-#define HZ_EXAMPLE_MAX_BYTES 90
-/* Dated ranges read, and gaps reported. */
+/* Dated ranges read. */
 #define HZ_MAX_RANGES 64
-#define HZ_MAX_GAPS 3
-/* Drivers named in the summary, each way. */
-#define HZ_MAX_DRIVERS 3
-/* The target role as quoted in texts. */
-#define HZ_ROLE_SHOWN_MAX_BYTES 80
 
 #define HZ_QUANTIFIED_GOOD 3         /* quantified lines that make a strength */
 #define HZ_QUANTIFIED_FULL 5         /* ... that earn the full points */
@@ -59,19 +54,6 @@
 #define HZ_COLUMN_LINES 3
 #define HZ_CAPS_LINES 3
 
-/* atsScore penalties, in points. */
-#define HZ_PEN_NO_CONTACT 10
-#define HZ_PEN_NO_EXPERIENCE 10
-#define HZ_PEN_NO_EDUCATION 8
-#define HZ_PEN_NO_SKILLS 8
-#define HZ_PEN_TABLE 15
-#define HZ_PEN_COLUMNS 10
-#define HZ_PEN_SYMBOLS 10
-#define HZ_PEN_LONG_LINES 5
-#define HZ_PEN_PERSONAL 5
-#define HZ_PEN_CAPS 5
-#define HZ_PEN_PAGES 5
-
 /* Score weights, in points; keywords count only with a job description. */
 #define HZ_W_CONTACT 5
 #define HZ_W_SUMMARY 4
@@ -85,189 +67,21 @@
 #define HZ_W_ATS 15
 #define HZ_W_KEYWORDS 20
 
-/* Text in the output language: both are literals, so printf formats are
- * still checked. */
-#define HZ_T(lang, en, fr) ((lang) == TEXT_LANG_FR ? (fr) : (en))
-
-/* ---- State of one run ---- */
-
-struct hz_gap {
-    int from_year, to_year, months;
-};
-
-struct hz_ats {
-    bool table, columns, symbols, long_lines, personal, caps, pages;
-    size_t nsymbols;
-    int score;
-};
-
-struct hz_facts {
-    enum text_lang lang;
-    bool has_jd, has_role;
-    bool sec[CV_SECTION_KIND_COUNT];     /* headings present */
-    struct cv_contact contact;
-    bool has_contact;                    /* an email or a phone number */
-    size_t name_line;                    /* SIZE_MAX when none */
-    size_t header_end;                   /* first line after the header */
-    size_t words;
-    size_t quantified;
-    size_t example_line;                 /* a quantified line (a bullet when there is
-                                            one), SIZE_MAX when none */
-    size_t candidates, verb_lines;       /* lines judged for action verbs */
-    bool bullets;                        /* the candidates are bullet points */
-    size_t nranges;
-    int first_year, last_year;
-    struct hz_gap gaps[HZ_MAX_GAPS];
-    size_t ngaps;
-    struct hz_ats ats;
-    struct text_keyword found[HEURISTIC_MAX_KEYWORDS];
-    struct text_keyword missing[HEURISTIC_MAX_KEYWORDS];
-    size_t nfound, nmissing;
-    size_t kw_found, kw_total;           /* over all job-description candidates */
-    char role[HZ_ROLE_SHOWN_MAX_BYTES + 1];
-    int score;
-};
-
-struct hz_list {
-    size_t n, max;
-    char items[HEURISTIC_MAX_SUGGESTIONS][HEURISTIC_ITEM_MAX_BYTES];
-};
-
-struct hz_run {
-    const struct heuristic_input *in;
-    const char *text;
-    size_t text_len;
-    struct text_tokens_doc cv, jd, role;
-    struct cv_layout layout;
-    struct hz_facts f;
-    struct hz_list strengths, weaknesses, suggestions;
-    char summary[HEURISTIC_SUMMARY_MAX_BYTES];
-};
-
 /* ---- Small text helpers ---- */
 
-/* Cut s[0..*len) so it does not end inside a UTF-8 sequence. */
-static void hz_fix_tail(const char *s, size_t *len)
+/* One line of s[0..n) for a text: controls and spaces as separators. */
+static enum text_squeeze hz_clean_char(const unsigned char *c, size_t len, const char *out,
+                                       size_t out_len)
 {
-    size_t n = *len, k = n;
-
-    while (k > 0 && n - k < CV_UTF8_SEQ_MAX_BYTES && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
-        k--;
-    if (k > 0 && (unsigned char)s[k - 1] >= 0xC0 &&
-        cv_utf8_seq_len((const unsigned char *)s + k - 1, n - (k - 1)) == 0)
-        *len = k - 1;
+    (void)out;
+    (void)out_len;
+    return len == 1 && (c[0] < 0x20 || c[0] == 0x7F || c[0] == ' ') ? TEXT_SQUEEZE_SPACE
+                                                                     : TEXT_SQUEEZE_KEEP;
 }
 
-/* Copy s[0..n) into dst (size bytes) as one line of valid UTF-8: invalid
- * bytes dropped, controls as spaces, runs of spaces as one, cut on a whole
- * character, with "…" when cut and mark_cut. */
-static void hz_clean(char *dst, size_t size, const char *s, size_t n, bool mark_cut)
+void hz_clean(char *dst, size_t size, const char *s, size_t n, bool mark_cut)
 {
-    static const char ellipsis[] = "\xE2\x80\xA6";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, o = 0, room = size - 1;
-    bool space = false;
-
-    if (mark_cut && room > sizeof(ellipsis) - 1)
-        room -= sizeof(ellipsis) - 1;
-    while (i < n) {
-        size_t sl = cv_utf8_seq_len(u + i, n - i);
-
-        if (sl == 0) {
-            i++;
-            continue;
-        }
-        if (sl == 1 && (u[i] < 0x20 || u[i] == 0x7F || u[i] == ' ')) {
-            space = o > 0;
-            i++;
-            continue;
-        }
-        if (o + sl + (space ? 1 : 0) > room) {
-            if (mark_cut) {
-                memcpy(dst + o, ellipsis, sizeof(ellipsis) - 1);
-                o += sizeof(ellipsis) - 1;
-            }
-            break;
-        }
-        if (space)
-            dst[o++] = ' ';
-        memcpy(dst + o, u + i, sl);
-        o += sl;
-        space = false;
-        i += sl;
-    }
-    dst[o] = '\0';
-}
-
-static void hz_list_init(struct hz_list *l, size_t max)
-{
-    l->n = 0;
-    l->max = max;
-}
-
-/* Add a formatted item; dropped once the list is full, cut (on a whole
- * character) when longer than HEURISTIC_ITEM_MAX_BYTES. */
-static void hz_addf(struct hz_list *l, const char *fmt, ...) CV_PRINTF(2, 3);
-
-static void hz_addf(struct hz_list *l, const char *fmt, ...)
-{
-    va_list ap;
-    int w;
-    size_t len;
-
-    if (l->n >= l->max)
-        return;
-    va_start(ap, fmt);
-    w = vsnprintf(l->items[l->n], HEURISTIC_ITEM_MAX_BYTES, fmt, ap);
-    va_end(ap);
-    if (w < 0)
-        return;
-    len = (size_t)w < HEURISTIC_ITEM_MAX_BYTES ? (size_t)w : HEURISTIC_ITEM_MAX_BYTES - 1;
-    hz_fix_tail(l->items[l->n], &len);
-    l->items[l->n][len] = '\0';
-    l->n++;
-}
-
-/* "A, B, C" from the first max_names keywords; whole names only. */
-static void hz_names_upto(char *dst, size_t size, const struct text_keyword *k, size_t n,
-                          size_t max_names)
-{
-    size_t o = 0, i;
-
-    dst[0] = '\0';
-    for (i = 0; i < n && i < max_names; i++) {
-        int w = snprintf(dst + o, size - o, "%s%s", i > 0 ? ", " : "", k[i].display);
-
-        if (w < 0 || (size_t)w >= size - o) {
-            dst[o] = '\0';
-            break;
-        }
-        o += (size_t)w;
-    }
-}
-
-/* The names quoted in one sentence. */
-static void hz_names(char *dst, size_t size, const struct text_keyword *k, size_t n)
-{
-    hz_names_upto(dst, size, k, n, HZ_NAMES_IN_TEXT);
-}
-
-/* "a, b and c" ("a, b et c") from n phrases; whole phrases only. */
-static void hz_join(char *dst, size_t size, const char *const *parts, size_t n, enum text_lang lang)
-{
-    size_t i, o = 0;
-
-    dst[0] = '\0';
-    for (i = 0; i < n; i++) {
-        const char *sep = i == 0 ? "" : i + 1 < n ? ", " : HZ_T(lang, " and ", " et ");
-        int w = snprintf(dst + o, size - o, "%s%s", sep, parts[i]);
-
-        if (w < 0 || (size_t)w >= size - o) {
-            dst[o] = '\0';
-            break;
-        }
-        o += (size_t)w;
-    }
+    (void)text_tokens_squeeze(dst, size, s, n, hz_clean_char, mark_cut);
 }
 
 static bool hz_alpha(unsigned char c)
@@ -341,14 +155,16 @@ static bool hz_plausible_name(const struct cv_str *t)
 }
 
 /* The header: the first non-empty line as the name when it looks like one
- * (a decoration before it aside: "★ JANE DOE"), then short lines and
- * contact lines, until a heading, a dated or long line, or
+ * (a decoration before it aside: "★ JANE DOE") - or, when that line holds
+ * contact details (a Word page header comes first), the first line after
+ * the contact lines - then short lines and contact lines, until a heading, a dated or long line, or
  * HZ_HEADER_MAX_LINES lines. */
 static void hz_find_header(struct hz_run *r)
 {
     const struct cv_layout *lay = &r->layout;
     struct cv_str name;
     size_t i = 0, first, limit;
+    bool name_seen_after = false;   /* the first line after contact lines judged */
 
     r->f.name_line = SIZE_MAX;
     while (i < lay->nlines && lay->lines[i].text.len == 0)
@@ -371,6 +187,15 @@ static void hz_find_header(struct hz_run *r)
             break;
         if (l->text.len == 0 || hz_line_has_contact(&l->text))
             continue;
+        /* contact details above the name: a Word page header, read first */
+        if (r->f.name_line == SIZE_MAX && !name_seen_after) {
+            name = (struct cv_str){ l->text.ptr + l->bullet_len, l->text.len - l->bullet_len };
+            name_seen_after = true;
+            if (hz_plausible_name(&name)) {
+                r->f.name_line = i;
+                continue;
+            }
+        }
         if (l->text.len > 80 || l->bullet_len > 0 ||
             hz_count_words(l->text.ptr, l->text.len) > 10 ||
             l->text.ptr[l->text.len - 1] == '.' ||
@@ -631,6 +456,12 @@ static void hz_measure_lines(struct hz_run *r)
             plain_verbs += verb;
         }
     }
+    if (r->f.example_line != SIZE_MAX) {
+        const struct cv_line *ex = &lay->lines[r->f.example_line];
+
+        hz_clean(r->f.example, sizeof(r->f.example), ex->text.ptr + ex->bullet_len,
+                 ex->text.len - ex->bullet_len, true);
+    }
     r->f.bullets = bullets > 0;
     r->f.candidates = bullets > 0 ? bullets : plain;
     r->f.verb_lines = bullets > 0 ? bullet_verbs : plain_verbs;
@@ -658,12 +489,14 @@ static void hz_measure_dates(struct hz_run *r)
     int year = r->in->reference_year > 0 ? r->in->reference_year
                                          : cv_sections_latest_year(r->text, r->text_len);
     int present = CV_SECTIONS_MONTH(year > 0 ? year : CV_SECTIONS_YEAR_MAX, 12), cover;
-    size_t i, n = 0;
+    size_t i, n = 0, used;
 
-    for (i = 0; i < lay->nlines && n < HZ_MAX_RANGES; i++)
+    for (i = 0; i < lay->nlines && n < HZ_MAX_RANGES; i += used) {
+        used = 1;
         if (lay->lines[i].section == kind)
-            n += cv_sections_date_ranges(lay->lines[i].text.ptr, lay->lines[i].text.len, present,
-                                         ranges + n, HZ_MAX_RANGES - n);
+            n += cv_sections_line_date_ranges(lay, i, present, ranges + n, HZ_MAX_RANGES - n,
+                                              &used);
+    }
     r->f.nranges = n;
     if (n == 0)
         return;
@@ -772,14 +605,26 @@ static bool hz_table_rule(const struct cv_str *t)
     return joint && dashes >= 3;
 }
 
-/* ATS problems and the atsScore. */
+bool hz_layout_debris(const struct cv_line *l)
+{
+    char f[HZ_LINE_FOLD_MAX_BYTES + 1];
+    size_t n;
+
+    if (hz_table_rule(&l->text))
+        return true;
+    if (l->text.len > 40)
+        return false;
+    n = hz_fold_line(&l->text, f);
+    return hz_page_number_line(f, n);
+}
+
+/* ATS problems; hz_judge weighs them into the atsScore. */
 static void hz_measure_ats(struct hz_run *r)
 {
     const struct cv_layout *lay = &r->layout;
     struct hz_ats *a = &r->f.ats;
     char f[HZ_LINE_FOLD_MAX_BYTES + 1];
     size_t i, table_rows = 0, column_lines = 0, caps = 0;
-    int score = 100;
 
     for (i = 0; i < lay->nlines; i++) {
         const struct cv_line *l = &lay->lines[i];
@@ -815,18 +660,6 @@ static void hz_measure_ats(struct hz_run *r)
     a->symbols = a->nsymbols > HZ_SYMBOLS_MAX;
     a->personal = hz_personal_data(r->cv.folded, r->cv.folded_len);
 
-    score -= r->f.has_contact ? 0 : HZ_PEN_NO_CONTACT;
-    score -= r->f.sec[CV_SECTION_EXPERIENCE] ? 0 : HZ_PEN_NO_EXPERIENCE;
-    score -= r->f.sec[CV_SECTION_EDUCATION] ? 0 : HZ_PEN_NO_EDUCATION;
-    score -= r->f.sec[CV_SECTION_SKILLS] ? 0 : HZ_PEN_NO_SKILLS;
-    score -= a->table ? HZ_PEN_TABLE : 0;
-    score -= a->columns ? HZ_PEN_COLUMNS : 0;
-    score -= a->symbols ? HZ_PEN_SYMBOLS : 0;
-    score -= a->long_lines ? HZ_PEN_LONG_LINES : 0;
-    score -= a->personal ? HZ_PEN_PERSONAL : 0;
-    score -= a->caps ? HZ_PEN_CAPS : 0;
-    score -= a->pages ? HZ_PEN_PAGES : 0;
-    a->score = score < 0 ? 0 : score > 100 ? 100 : score;
 }
 
 /* ---- Keywords ---- */
@@ -914,421 +747,71 @@ static void hz_score(struct hz_run *r)
         f->score = 100;
 }
 
-/* ---- Texts ---- */
+/* ---- Judgement ---- */
 
-static const char *hz_section_name(enum cv_section_kind k, enum text_lang lang)
+/* The facts the rules test (heuristic_rules.h), from the measures. */
+static uint64_t hz_fact_bits(const struct hz_facts *f)
 {
-    switch (k) {
-    case CV_SECTION_SUMMARY:
-        return HZ_T(lang, "Summary", "Profil");
-    case CV_SECTION_EXPERIENCE:
-        return HZ_T(lang, "Experience", "Expérience professionnelle");
-    case CV_SECTION_EDUCATION:
-        return HZ_T(lang, "Education", "Formation");
-    case CV_SECTION_SKILLS:
-        return HZ_T(lang, "Skills", "Compétences");
-    case CV_SECTION_LANGUAGES:
-        return HZ_T(lang, "Languages", "Langues");
-    case CV_SECTION_CERTIFICATIONS:
-        return "Certifications";
-    case CV_SECTION_PROJECTS:
-        return HZ_T(lang, "Projects", "Projets");
-    case CV_SECTION_INTERESTS:
-        return HZ_T(lang, "Interests", "Centres d'intérêt");
-    default:
-        return HZ_T(lang, "Additional information", "Informations complémentaires");
-    }
-}
-
-/* "Summary, Skills": the standard sections without a heading. */
-static size_t hz_missing_sections(const struct hz_facts *f, char *dst, size_t size)
-{
-    static const enum cv_section_kind std[] = { CV_SECTION_SUMMARY, CV_SECTION_EXPERIENCE,
-                                                CV_SECTION_EDUCATION, CV_SECTION_SKILLS };
-    size_t k, o = 0, count = 0;
-
-    dst[0] = '\0';
-    for (k = 0; k < sizeof(std) / sizeof(std[0]); k++) {
-        int w;
-
-        if (f->sec[std[k]])
-            continue;
-        w = snprintf(dst + o, size - o, "%s%s", count > 0 ? ", " : "",
-                     hz_section_name(std[k], f->lang));
-        if (w < 0 || (size_t)w >= size - o)
-            break;
-        o += (size_t)w;
-        count++;
-    }
-    return count;
-}
-
-static bool hz_all_sections(const struct hz_facts *f)
-{
-    return f->has_contact && f->sec[CV_SECTION_SUMMARY] && f->sec[CV_SECTION_EXPERIENCE] &&
-           f->sec[CV_SECTION_EDUCATION] && f->sec[CV_SECTION_SKILLS];
-}
-
-static bool hz_verbs_good(const struct hz_facts *f)
-{
-    return f->candidates >= 3 && f->verb_lines * 100 >= f->candidates * HZ_VERB_GOOD_PCT;
-}
-
-static bool hz_keywords_good(const struct hz_facts *f)
-{
-    return f->kw_total > 0 && f->kw_found * 100 >= f->kw_total * HZ_KEYWORD_GOOD_PCT;
-}
-
-static bool hz_ats_clean(const struct hz_ats *a)
-{
-    return !a->table && !a->columns && !a->symbols && !a->long_lines && !a->personal && !a->caps &&
-           !a->pages;
-}
-
-/* Add a fixed text in the output language. */
-static void hz_add(struct hz_list *l, enum text_lang lang, const char *en, const char *fr)
-{
-    hz_addf(l, "%s", HZ_T(lang, en, fr));
-}
-
-static void hz_strengths(struct hz_run *r)
-{
-    struct hz_facts *f = &r->f;
-    enum text_lang L = f->lang;
-    struct hz_list *l = &r->strengths;
-    char names[HZ_NAMES_MAX_BYTES], example[HZ_EXAMPLE_MAX_BYTES + 4];
-
-    if (hz_all_sections(f))
-        hz_add(l, L,
-               "Clear structure: contact details, summary, experience, education and skills "
-               "sections are all present",
-               "Structure claire : coordonnées, profil, expérience, formation et compétences "
-               "sont toutes présentes");
-    else if (f->sec[CV_SECTION_EXPERIENCE] && f->sec[CV_SECTION_EDUCATION] &&
-             f->sec[CV_SECTION_SKILLS])
-        hz_add(l, L,
-               "Standard Experience, Education and Skills sections make the CV easy to scan",
-               "Les sections Expérience, Formation et Compétences rendent le CV facile à lire");
-    if (f->quantified >= HZ_QUANTIFIED_GOOD && f->example_line != SIZE_MAX) {
-        const struct cv_line *ex = &r->layout.lines[f->example_line];
-
-        hz_clean(example, sizeof(example), ex->text.ptr + ex->bullet_len,
-                 ex->text.len - ex->bullet_len, true);
-        hz_addf(l, HZ_T(L, "%zu achievements are backed by figures (e.g. \"%s\")",
-                        "%zu réalisations sont chiffrées (ex. « %s »)"),
-                f->quantified, example);
-    }
-    if (hz_verbs_good(f))
-        hz_addf(l, HZ_T(L, "%zu of %zu bullet points start with an action verb",
-                        "%zu puces sur %zu commencent par un verbe d'action"),
-                f->verb_lines, f->candidates);
-    if (f->has_jd && hz_keywords_good(f)) {
-        hz_names(names, sizeof(names), f->found, f->nfound);
-        hz_addf(l, HZ_T(L, "Matches %zu of %zu job-description keywords (%s)",
-                        "Contient %zu mots-clés de l'offre sur %zu (%s)"),
-                f->kw_found, f->kw_total, names);
-    } else if (!f->has_jd && f->nfound >= HZ_NAMES_IN_TEXT) {
-        hz_names(names, sizeof(names), f->found, f->nfound);
-        hz_addf(l, HZ_T(L, "Names %zu recognisable skills (%s)",
-                        "Cite %zu compétences identifiables (%s)"),
-                f->nfound, names);
-    }
-    if (f->has_contact) {
-        const char *parts[4];
-        size_t n = 0;
-
-        if (f->contact.email)
-            parts[n++] = HZ_T(L, "email", "e-mail");
-        if (f->contact.phone)
-            parts[n++] = HZ_T(L, "phone", "téléphone");
-        if (f->contact.linkedin)
-            parts[n++] = "LinkedIn";
-        if (f->contact.github)
-            parts[n++] = "GitHub";
-        hz_join(names, sizeof(names), parts, n, L);
-        hz_addf(l, HZ_T(L, "Contact details are easy to find (%s)",
-                        "Coordonnées faciles à trouver (%s)"),
-                names);
-    }
-    if (f->nranges >= 2 && f->ngaps == 0)
-        hz_addf(l, HZ_T(L, "Positions are dated (%d-%d) with no gap of more than a year",
-                        "Parcours daté (%d-%d) sans interruption de plus d'un an"),
-                f->first_year, f->last_year);
-    if (f->words >= HZ_WORDS_IDEAL_MIN && f->words <= HZ_WORDS_IDEAL_MAX)
-        hz_addf(l, HZ_T(L, "Appropriate length (%zu words)", "Longueur adaptée (%zu mots)"),
-                f->words);
-    if (f->ats.score >= HZ_ATS_GOOD && hz_ats_clean(&f->ats))
-        hz_add(l, L,
-               "ATS-friendly layout: no tables, columns, decorative symbols or personal data",
-               "Mise en page compatible ATS : ni tableaux, ni colonnes, ni symboles décoratifs, "
-               "ni données personnelles");
-}
-
-/* Weaknesses, most serious first (the list keeps the first ones). */
-static void hz_weaknesses(struct hz_run *r)
-{
-    struct hz_facts *f = &r->f;
-    enum text_lang L = f->lang;
-    struct hz_list *l = &r->weaknesses;
-    char names[HZ_NAMES_MAX_BYTES];
+    const bool sections = f->sec[CV_SECTION_SUMMARY] && f->sec[CV_SECTION_EXPERIENCE] &&
+                          f->sec[CV_SECTION_EDUCATION] && f->sec[CV_SECTION_SKILLS];
+    const bool holds[HZ_FACT_COUNT] = {
+        [HZ_FACT_CONTACT] = f->has_contact,
+        [HZ_FACT_LINKEDIN] = f->contact.linkedin,
+        [HZ_FACT_SUMMARY] = f->sec[CV_SECTION_SUMMARY],
+        [HZ_FACT_EXPERIENCE] = f->sec[CV_SECTION_EXPERIENCE],
+        [HZ_FACT_EDUCATION] = f->sec[CV_SECTION_EDUCATION],
+        [HZ_FACT_SKILLS] = f->sec[CV_SECTION_SKILLS],
+        [HZ_FACT_SECTION_MISSING] = !sections,
+        [HZ_FACT_COMPLETE] = sections && f->has_contact,
+        [HZ_FACT_JD] = f->has_jd,
+        [HZ_FACT_ROLE] = f->has_role,
+        [HZ_FACT_JD_KEYWORDS] = f->kw_total > 0,
+        [HZ_FACT_KEYWORDS_GOOD] = f->kw_total > 0 &&
+                                  f->kw_found * 100 >= f->kw_total * HZ_KEYWORD_GOOD_PCT,
+        [HZ_FACT_MISSING] = f->nmissing > 0,
+        [HZ_FACT_FOUND] = f->nfound > 0,
+        [HZ_FACT_FOUND_MANY] = f->nfound >= HZ_NAMES_IN_TEXT,
+        [HZ_FACT_QUANTIFIED] = f->quantified > 0,
+        [HZ_FACT_QUANTIFIED_GOOD] = f->quantified >= HZ_QUANTIFIED_GOOD,
+        [HZ_FACT_BULLETS] = f->bullets,
+        [HZ_FACT_CANDIDATES] = f->candidates > 0,
+        [HZ_FACT_CANDIDATES_3] = f->candidates >= 3,
+        [HZ_FACT_VERBS_GOOD] = f->candidates >= 3 &&
+                               f->verb_lines * 100 >= f->candidates * HZ_VERB_GOOD_PCT,
+        [HZ_FACT_DATED] = f->nranges > 0,
+        [HZ_FACT_DATED_2] = f->nranges >= 2,
+        [HZ_FACT_GAP] = f->ngaps > 0,
+        [HZ_FACT_SHORT] = f->words < HZ_WORDS_SHORT,
+        [HZ_FACT_LONG] = f->words > HZ_WORDS_LONG,
+        [HZ_FACT_LENGTH_IDEAL] = f->words >= HZ_WORDS_IDEAL_MIN && f->words <= HZ_WORDS_IDEAL_MAX,
+        [HZ_FACT_TABLE] = f->ats.table,
+        [HZ_FACT_COLUMNS] = f->ats.columns,
+        [HZ_FACT_SYMBOLS] = f->ats.symbols,
+        [HZ_FACT_LONG_LINES] = f->ats.long_lines,
+        [HZ_FACT_PERSONAL] = f->ats.personal,
+        [HZ_FACT_CAPS] = f->ats.caps,
+        [HZ_FACT_PAGES] = f->ats.pages,
+        [HZ_FACT_ATS_GOOD] = f->ats.score >= HZ_ATS_GOOD,
+        [HZ_FACT_ATS_POOR] = f->ats.score < HZ_ATS_POOR,
+    };
+    uint64_t bits = 0;
     size_t k;
 
-    if (!f->has_contact)
-        hz_add(l, L, "No email address or phone number found",
-               "Aucune adresse e-mail ni numéro de téléphone trouvé");
-    if (hz_missing_sections(f, names, sizeof(names)) > 0)
-        hz_addf(l, HZ_T(L, "Missing standard sections: %s", "Sections standard manquantes : %s"),
-                names);
-    hz_names(names, sizeof(names), f->missing, f->nmissing);
-    if (f->has_jd && f->kw_total > 0 && !hz_keywords_good(f))
-        hz_addf(l, HZ_T(L, "Only %zu of %zu job-description keywords appear; missing: %s",
-                        "Seulement %zu mots-clés de l'offre sur %zu ; manquants : %s"),
-                f->kw_found, f->kw_total, names);
-    else if (f->has_jd && f->nmissing > 0)
-        hz_addf(l, HZ_T(L, "Job-description keywords not found in the CV: %s",
-                        "Mots-clés de l'offre absents du CV : %s"),
-                names);
-    else if (!f->has_jd && f->nmissing > 0)
-        hz_addf(l, HZ_T(L, "Skills usually expected for the role of %s are not mentioned: %s",
-                        "Compétences attendues pour le poste de %s non mentionnées : %s"),
-                f->role, names);
-    if (f->ats.table)
-        hz_add(l, L, "Tables drawn with '|' are often scrambled by ATS parsers",
-               "Les tableaux dessinés avec « | » sont souvent mal lus par les ATS");
-    if (f->ats.symbols)
-        hz_addf(l, HZ_T(L, "%zu decorative symbols or emoji (such as ★ or ➤) can confuse ATS",
-                        "%zu symboles décoratifs ou emoji (comme ★ ou ➤) peuvent gêner les ATS"),
-                f->ats.nsymbols);
-    if (f->ats.personal)
-        hz_add(l, L,
-               "Contains personal data (date of birth, photo, marital status or nationality)",
-               "Contient des données personnelles (date de naissance, photo, situation "
-               "familiale ou nationalité)");
-    if (f->quantified == 0)
-        hz_add(l, L, "No quantified achievements: results are not backed by figures",
-               "Aucune réalisation chiffrée : les résultats ne sont étayés par aucun chiffre");
-    else if (f->quantified < HZ_QUANTIFIED_GOOD)
-        hz_addf(l, HZ_T(L, "Only %zu achievement(s) backed by figures",
-                        "Seulement %zu réalisation(s) chiffrée(s)"),
-                f->quantified);
-    if (f->bullets && f->candidates >= 3 && !hz_verbs_good(f))
-        hz_addf(l, HZ_T(L, "Only %zu of %zu bullet points start with an action verb",
-                        "Seulement %zu puces sur %zu commencent par un verbe d'action"),
-                f->verb_lines, f->candidates);
-    else if (!f->bullets && f->candidates > 0)
-        hz_add(l, L, "Experience is written as paragraphs, without bullet points",
-               "Expérience rédigée en paragraphes, sans puces");
-    for (k = 0; k < f->ngaps && k < 2; k++)
-        hz_addf(l, HZ_T(L, "Unexplained gap of %d months between %d and %d",
-                        "Interruption de %d mois non expliquée entre %d et %d"),
-                f->gaps[k].months, f->gaps[k].from_year, f->gaps[k].to_year);
-    if (f->nranges == 0)
-        hz_add(l, L, "No dates found for your positions", "Aucune date trouvée pour vos postes");
-    if (f->words < HZ_WORDS_SHORT)
-        hz_addf(l, HZ_T(L, "Too short (%zu words) to show your experience",
-                        "Trop court (%zu mots) pour montrer votre expérience"),
-                f->words);
-    else if (f->words > HZ_WORDS_LONG)
-        hz_addf(l, HZ_T(L, "Too long (%zu words) for a CV", "Trop long (%zu mots) pour un CV"),
-                f->words);
-    if (f->ats.columns)
-        hz_add(l, L, "Text laid out in columns (tabs or runs of spaces) may be read out of order",
-               "Texte en colonnes (tabulations ou espaces) risquant d'être lu dans le désordre");
-    if (f->ats.long_lines)
-        hz_add(l, L, "Very long lines or paragraphs are hard to scan",
-               "Lignes ou paragraphes très longs, difficiles à parcourir");
-    if (f->ats.caps)
-        hz_add(l, L, "Several lines are written in ALL CAPS",
-               "Plusieurs lignes sont écrites en MAJUSCULES");
-    if (f->ats.pages)
-        hz_add(l, L, "Page numbers or headers/footers (\"Page 1 of 2\") are mixed into the text",
-               "Numéros de page ou en-têtes/pieds de page (« Page 1 sur 2 ») mêlés au texte");
+    for (k = 0; k < HZ_FACT_COUNT; k++)
+        if (holds[k])
+            bits |= UINT64_C(1) << k;
+    return bits;
 }
 
-/* Suggestions, most useful first (the list keeps the first ones). */
-static void hz_suggestions(struct hz_run *r)
+/* The facts, the atsScore the rules weigh from them (100 less the points
+ * lost; no atsScore rule reads ATS_GOOD or ATS_POOR, still false then),
+ * then the facts again with those two. */
+static void hz_judge(struct hz_facts *f)
 {
-    struct hz_facts *f = &r->f;
-    enum text_lang L = f->lang;
-    struct hz_list *l = &r->suggestions;
-    char names[HZ_NAMES_MAX_BYTES];
-    size_t k;
+    int ats = 100 - hz_rules_weight(HZ_LIST_ATS, hz_fact_bits(f));
 
-    if (!f->has_contact)
-        hz_add(l, L, "Add your email address and phone number at the top of the CV",
-               "Ajoutez votre adresse e-mail et votre numéro de téléphone en haut du CV");
-    if (!f->sec[CV_SECTION_EXPERIENCE])
-        hz_add(l, L,
-               "Add an Experience section: one entry per position with employer, title, "
-               "dates and 3-5 bullet points",
-               "Ajoutez une section Expérience professionnelle : un bloc par poste avec "
-               "employeur, intitulé, dates et 3 à 5 puces");
-    if (f->nmissing > 0) {
-        hz_names(names, sizeof(names), f->missing, f->nmissing);
-        if (!f->sec[CV_SECTION_SKILLS])
-            hz_addf(l, HZ_T(L, "Add a Skills section listing: %s (only those you really have)",
-                            "Ajoutez une section Compétences listant : %s (seulement celles que "
-                            "vous maîtrisez)"),
-                    names);
-        else
-            hz_addf(l, HZ_T(L, "If you have them, add these keywords to your Skills section and "
-                               "experience bullets: %s",
-                            "Si vous les maîtrisez, ajoutez ces mots-clés à vos compétences et à "
-                            "vos expériences : %s"),
-                    names);
-    } else if (!f->sec[CV_SECTION_SKILLS] && f->nfound > 0) {
-        hz_names(names, sizeof(names), f->found, f->nfound);
-        hz_addf(l, HZ_T(L, "Add a Skills section listing your main tools (e.g. %s)",
-                        "Ajoutez une section Compétences listant vos principaux outils (ex. %s)"),
-                names);
-    } else if (!f->sec[CV_SECTION_SKILLS]) {
-        hz_add(l, L, "Add a Skills section listing your main tools and technologies",
-               "Ajoutez une section Compétences listant vos principaux outils");
-    }
-    if (f->quantified < HZ_QUANTIFIED_GOOD)
-        hz_add(l, L,
-               "Quantify results in your experience bullets, e.g. 'reduced deploy time by 40%' "
-               "or 'led a team of 8'",
-               "Chiffrez vos résultats dans vos expériences, ex. « réduit les coûts de 20 % » "
-               "ou « encadré une équipe de 8 personnes »");
-    for (k = 0; k < f->ngaps && k < 2; k++)
-        hz_addf(l, HZ_T(L, "Explain the gap between %d and %d (studies, freelance work, career "
-                           "break or personal project)",
-                        "Expliquez l'interruption entre %d et %d (formation, freelance, pause de "
-                        "carrière ou projet personnel)"),
-                f->gaps[k].from_year, f->gaps[k].to_year);
-    if (f->ats.table || f->ats.columns)
-        hz_add(l, L, "Replace tables and columns with plain single-column text",
-               "Remplacez tableaux et colonnes par du texte simple sur une colonne");
-    if (f->ats.symbols)
-        hz_add(l, L, "Replace decorative symbols and emoji with plain \"-\" bullets",
-               "Remplacez symboles décoratifs et emoji par de simples puces « - »");
-    if (f->bullets && f->candidates >= 3 && !hz_verbs_good(f))
-        hz_add(l, L,
-               "Start each bullet with an action verb such as led, built, designed, reduced "
-               "or delivered",
-               "Commencez chaque puce par un verbe d'action : dirigé, conçu, développé, "
-               "piloté, réduit, mis en place");
-    else if (!f->bullets)
-        hz_add(l, L, "Describe each position in 3-5 bullet points starting with \"- \"",
-               "Présentez chaque poste en 3 à 5 puces commençant par « - »");
-    if (f->ats.personal)
-        hz_add(l, L,
-               "Remove personal data such as date of birth, photo, marital status or nationality",
-               "Retirez les données personnelles : date de naissance, photo, situation "
-               "familiale, nationalité");
-    if (!f->sec[CV_SECTION_SUMMARY])
-        hz_add(l, L,
-               "Add a Summary at the top: 2-3 lines on your role, years of experience and key "
-               "skills",
-               "Ajoutez un Profil en tête : 2 à 3 lignes sur votre métier, vos années "
-               "d'expérience et vos compétences clés");
-    if (!f->sec[CV_SECTION_EDUCATION])
-        hz_add(l, L, "Add an Education section with degrees, schools and years",
-               "Ajoutez une section Formation avec diplômes, établissements et années");
-    if (f->nranges == 0)
-        hz_add(l, L, "Add start and end dates (month and year) to every position",
-               "Indiquez les dates de début et de fin (mois et année) de chaque poste");
-    if (f->words < HZ_WORDS_SHORT)
-        hz_add(l, L,
-               "Expand the CV to at least 300 words: describe responsibilities and results for "
-               "each position",
-               "Étoffez le CV (au moins 300 mots) : décrivez missions et résultats pour chaque "
-               "poste");
-    else if (f->words > HZ_WORDS_LONG)
-        hz_add(l, L,
-               "Shorten the CV to 1-2 pages (under 1,000 words): keep the last 10-15 years "
-               "and the most relevant roles",
-               "Réduisez le CV à 1 ou 2 pages (moins de 1 000 mots) : gardez les 10 à 15 "
-               "dernières années et les postes les plus pertinents");
-    if (f->ats.long_lines)
-        hz_add(l, L, "Break long paragraphs into short bullet points",
-               "Découpez les longs paragraphes en puces courtes");
-    if (f->ats.caps)
-        hz_add(l, L, "Write body text in sentence case rather than ALL CAPS",
-               "Écrivez le texte en minuscules plutôt qu'en MAJUSCULES");
-    if (f->ats.pages)
-        hz_add(l, L, "Remove page numbers and headers/footers such as \"Page 1 of 2\"",
-               "Supprimez numéros de page et en-têtes/pieds de page (« Page 1 sur 2 »)");
-    if (f->has_contact && !f->contact.linkedin)
-        hz_add(l, L, "Add the URL of your LinkedIn profile next to your contact details",
-               "Ajoutez l'URL de votre profil LinkedIn à vos coordonnées");
-}
-
-/* One or two sentences naming what drives the score: its main strengths,
- * then its main problems, most serious first. */
-static void hz_summary(struct hz_run *r)
-{
-    struct hz_facts *f = &r->f;
-    enum text_lang L = f->lang;
-    struct hz_list pos, neg;
-    const char *pp[HZ_MAX_DRIVERS], *np[HZ_MAX_DRIVERS];
-    char pos_text[HEURISTIC_SUMMARY_MAX_BYTES], neg_text[HEURISTIC_SUMMARY_MAX_BYTES];
-    char names[HZ_NAMES_MAX_BYTES];
-    size_t k, len;
-    int w;
-
-    hz_list_init(&pos, HZ_MAX_DRIVERS);
-    hz_list_init(&neg, HZ_MAX_DRIVERS);
-    if (f->has_jd && hz_keywords_good(f))
-        hz_addf(&pos, HZ_T(L, "%zu of %zu job keywords found", "%zu mots-clés de l'offre sur %zu"),
-                f->kw_found, f->kw_total);
-    if (hz_all_sections(f))
-        hz_addf(&pos, "%s", HZ_T(L, "all standard sections", "toutes les sections standard"));
-    if (f->quantified >= HZ_QUANTIFIED_GOOD)
-        hz_addf(&pos, HZ_T(L, "%zu quantified achievements", "%zu réalisations chiffrées"),
-                f->quantified);
-    if (hz_verbs_good(f))
-        hz_addf(&pos, "%s", HZ_T(L, "action-oriented bullet points", "des puces orientées action"));
-    if (f->ats.score >= HZ_ATS_GOOD)
-        hz_addf(&pos, "%s", HZ_T(L, "an ATS-friendly layout", "une mise en page compatible ATS"));
-
-    if (!f->has_contact)
-        hz_addf(&neg, "%s", HZ_T(L, "no contact details", "pas de coordonnées"));
-    if (hz_missing_sections(f, names, sizeof(names)) > 0)
-        hz_addf(&neg, HZ_T(L, "missing sections (%s)", "des sections manquantes (%s)"), names);
-    if (f->ats.score < HZ_ATS_POOR)
-        hz_addf(&neg, HZ_T(L, "ATS issues (ATS score %d/100)",
-                           "des problèmes ATS (score ATS %d/100)"),
-                f->ats.score);
-    if (f->has_jd && f->kw_total > 0 && !hz_keywords_good(f))
-        hz_addf(&neg, HZ_T(L, "only %zu of %zu job keywords found",
-                           "seulement %zu mots-clés de l'offre sur %zu"),
-                f->kw_found, f->kw_total);
-    if (f->ngaps > 0)
-        hz_addf(&neg, HZ_T(L, "a gap between %d and %d", "une interruption entre %d et %d"),
-                f->gaps[0].from_year, f->gaps[0].to_year);
-    if (f->quantified < HZ_QUANTIFIED_GOOD)
-        hz_addf(&neg, "%s", HZ_T(L, "few quantified results", "peu de résultats chiffrés"));
-    if (f->words < HZ_WORDS_SHORT)
-        hz_addf(&neg, HZ_T(L, "a very short CV (%zu words)", "un CV très court (%zu mots)"),
-                f->words);
-    else if (f->words > HZ_WORDS_LONG)
-        hz_addf(&neg, HZ_T(L, "a very long CV (%zu words)", "un CV très long (%zu mots)"),
-                f->words);
-
-    for (k = 0; k < pos.n; k++)
-        pp[k] = pos.items[k];
-    for (k = 0; k < neg.n; k++)
-        np[k] = neg.items[k];
-    hz_join(pos_text, sizeof(pos_text), pp, pos.n, L);
-    hz_join(neg_text, sizeof(neg_text), np, neg.n, L);
-    w = snprintf(r->summary, sizeof(r->summary), "%s%d/100.%s%s%s%s%s",
-                 HZ_T(L, "Score ", "Score de "), f->score,
-                 pos.n > 0 ? HZ_T(L, " Strengths: ", " Points forts : ") : "", pos_text,
-                 pos.n > 0 ? "." : "",
-                 neg.n > 0 ? HZ_T(L, " To improve: ", " À améliorer : ")
-                           : HZ_T(L, " No major issue found", " Aucun problème majeur détecté"),
-                 neg_text);
-    if (w < 0) {
-        r->summary[0] = '\0';
-        return;
-    }
-    /* Cut on a whole character when too long, and end with a full stop. */
-    len = (size_t)w < sizeof(r->summary) - 1 ? (size_t)w : sizeof(r->summary) - 2;
-    hz_fix_tail(r->summary, &len);
-    r->summary[len++] = '.';
-    r->summary[len] = '\0';
+    f->ats.score = ats < 0 ? 0 : ats > 100 ? 100 : ats;
+    f->bits = hz_fact_bits(f);
 }
 
 /* ---- JSON ---- */
@@ -1405,377 +888,6 @@ static json_object *hz_json(const struct hz_run *r)
     return o;
 }
 
-/* ---- Markdown ---- */
-
-enum hz_md_prev {
-    HZ_MD_START,
-    HZ_MD_BLANK,
-    HZ_MD_TEXT,
-    HZ_MD_BULLET,
-};
-
-struct hz_md {
-    struct cv_buf buf;
-    enum cv_status st;      /* CV_ERR_NOMEM once memory ran out */
-    bool full;              /* HEURISTIC_MARKDOWN_MAX_BYTES reached: lines dropped */
-    enum hz_md_prev prev;
-    size_t section_lines;   /* lines written since the last heading */
-};
-
-static void hz_md_raw(struct hz_md *md, const char *s, size_t n)
-{
-    if (md->st != CV_OK)
-        return;
-    if (cv_buf_append(&md->buf, s, n) != CV_OK)
-        md->st = CV_ERR_NOMEM;   /* the reserve makes TOO_LARGE impossible */
-}
-
-static void hz_md_puts(struct hz_md *md, const char *s)
-{
-    hz_md_raw(md, s, strlen(s));
-}
-
-/* Append s[0..n) as text: invalid UTF-8 as U+FFFD, controls as spaces. */
-static void hz_md_text(struct hz_md *md, const char *s, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, run = 0;
-
-    while (i < n) {
-        size_t sl = cv_utf8_seq_len(u + i, n - i);
-
-        if (sl == 0 || (sl == 1 && (u[i] < 0x20 || u[i] == 0x7F))) {
-            hz_md_raw(md, s + run, i - run);
-            hz_md_puts(md, sl == 0 ? "\xEF\xBF\xBD" : " ");
-            i++;
-            run = i;
-            continue;
-        }
-        i += sl;
-    }
-    hz_md_raw(md, s + run, n - run);
-}
-
-/* Room for a line of n bytes (written at worst 3 bytes per byte)? When
- * not, the rewrite is full and later lines are dropped. */
-static bool hz_md_room(struct hz_md *md, size_t n)
-{
-    if (!md->full && md->buf.len + 3 * n + 16 > HEURISTIC_MARKDOWN_MAX_BYTES)
-        md->full = true;
-    return !md->full && md->st == CV_OK;
-}
-
-static void hz_md_heading(struct hz_md *md, const char *title, size_t n)
-{
-    if (!hz_md_room(md, n))
-        return;
-    if (md->prev != HZ_MD_START)
-        hz_md_puts(md, "\n");
-    hz_md_puts(md, "## ");
-    hz_md_text(md, title, n);
-    hz_md_puts(md, "\n\n");
-    md->prev = HZ_MD_BLANK;
-    md->section_lines = 0;
-}
-
-/* A line of the CV: bullets become "- ", other lines paragraphs. */
-static void hz_md_line(struct hz_md *md, const char *s, size_t n, size_t bullet_len)
-{
-    bool bullet = bullet_len > 0;
-
-    if (n == bullet_len || !hz_md_room(md, n))
-        return;
-    if ((bullet && md->prev == HZ_MD_TEXT) || (!bullet && (md->prev == HZ_MD_TEXT ||
-                                                           md->prev == HZ_MD_BULLET)))
-        hz_md_puts(md, "\n");
-    if (bullet)
-        hz_md_puts(md, "- ");
-    else if (s[0] == '#' || (n >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' '))
-        hz_md_puts(md, "\\");   /* keep it text, not a heading or a list */
-    hz_md_text(md, s + bullet_len, n - bullet_len);
-    hz_md_puts(md, "\n");
-    md->prev = bullet ? HZ_MD_BULLET : HZ_MD_TEXT;
-    md->section_lines++;
-}
-
-/* An HTML comment for the candidate, written even when the rewrite is
- * full (HEURISTIC_MARKDOWN_NOTES_MAX_BYTES holds it). */
-static void hz_md_note(struct hz_md *md, const char *text)
-{
-    if (md->prev == HZ_MD_TEXT || md->prev == HZ_MD_BULLET)
-        hz_md_puts(md, "\n");
-    hz_md_puts(md, "<!-- ");
-    hz_md_puts(md, text);
-    hz_md_puts(md, " -->\n");
-    md->prev = HZ_MD_TEXT;
-}
-
-/* An HTML comment in the flow of the rewrite (dropped once it is full). */
-static void hz_md_comment(struct hz_md *md, const char *text)
-{
-    if (!hz_md_room(md, strlen(text)))
-        return;
-    hz_md_note(md, text);
-}
-
-/* Where an untitled body line goes: Experience when the CV has no such
- * heading, else Summary when it has none, else Additional information. */
-static enum cv_section_kind hz_md_untitled_dest(const struct hz_facts *f)
-{
-    if (!f->sec[CV_SECTION_EXPERIENCE])
-        return CV_SECTION_EXPERIENCE;
-    if (!f->sec[CV_SECTION_SUMMARY])
-        return CV_SECTION_SUMMARY;
-    return CV_SECTION_NONE;
-}
-
-/* Layout debris the rewrite drops: page numbers and drawn table rules. */
-static bool hz_md_debris(const struct cv_line *l)
-{
-    char f[HZ_LINE_FOLD_MAX_BYTES + 1];
-    size_t n;
-
-    if (hz_table_rule(&l->text))
-        return true;
-    if (l->text.len > 40)
-        return false;
-    n = hz_fold_line(&l->text, f);
-    return hz_page_number_line(f, n);
-}
-
-/* Write the lines of kind (headed sections of that kind, plus untitled
- * body lines when they go there), debris aside. */
-static void hz_md_section_lines(struct hz_md *md, const struct hz_run *r, enum cv_section_kind kind)
-{
-    const struct cv_layout *lay = &r->layout;
-    bool untitled = hz_md_untitled_dest(&r->f) == kind;
-    size_t i;
-
-    for (i = 0; i < lay->nlines; i++) {
-        const struct cv_line *l = &lay->lines[i];
-
-        if (l->heading) {
-            if (l->section == kind && l->inline_text.len > 0)
-                hz_md_line(md, l->inline_text.ptr, l->inline_text.len, 0);
-            continue;
-        }
-        if (hz_md_debris(l))
-            continue;
-        if (l->section == kind ||
-            (untitled && l->section == CV_SECTION_NONE && i >= r->f.header_end))
-            hz_md_line(md, l->text.ptr, l->text.len, l->bullet_len);
-    }
-}
-
-/* A standard section: its heading in the output language, its lines, and
- * when it has none and en is not NULL, a note (en or fr) asking for it. */
-static void hz_md_standard(struct hz_md *md, const struct hz_run *r, enum cv_section_kind kind,
-                           const char *en, const char *fr)
-{
-    const char *title = hz_section_name(kind, r->f.lang);
-
-    hz_md_heading(md, title, strlen(title));
-    hz_md_section_lines(md, r, kind);
-    if (md->section_lines == 0 && en != NULL)
-        hz_md_comment(md, HZ_T(r->f.lang, en, fr));
-}
-
-/* Found keywords the Skills section does not name yet. */
-static enum cv_status hz_md_extra_skills(const struct hz_run *r, struct text_keyword *out,
-                                         size_t *count, struct cv_error *err)
-{
-    struct cv_buf skills;
-    struct text_tokens_doc doc;
-    size_t i;
-    enum cv_status st = CV_OK;
-
-    *count = 0;
-    cv_buf_init(&skills, HEURISTIC_TEXT_MAX_BYTES + CV_SECTIONS_MAX_LINES);
-    for (i = 0; i < r->layout.nlines && st == CV_OK; i++) {
-        const struct cv_line *l = &r->layout.lines[i];
-        const struct cv_str *t = l->heading ? &l->inline_text : &l->text;
-
-        if (l->section == CV_SECTION_SKILLS && t->len > 0) {
-            st = cv_buf_append(&skills, t->ptr, t->len);
-            if (st == CV_OK)
-                st = cv_buf_append(&skills, "\n", 1);
-        }
-    }
-    if (st != CV_OK) {
-        cv_buf_free(&skills);
-        return cv_error_set(err, CV_ERR_NOMEM, "out of memory writing the Markdown rewrite");
-    }
-    st = text_tokens_doc_init(&doc, skills.data != NULL ? skills.data : "", skills.len,
-                              TEXT_TOKENS_MAX_TOKENS, err);
-    if (st == CV_OK) {
-        for (i = 0; i < r->f.nfound; i++)
-            if (!text_tokens_doc_has(&doc, &r->f.found[i]))
-                out[(*count)++] = r->f.found[i];
-        text_tokens_doc_free(&doc);
-    }
-    cv_buf_free(&skills);
-    return st;
-}
-
-static void hz_md_header(struct hz_md *md, const struct hz_run *r)
-{
-    const struct cv_layout *lay = &r->layout;
-    size_t i, parts = 0;
-
-    if (r->f.name_line != SIZE_MAX) {
-        const struct cv_line *l = &lay->lines[r->f.name_line];
-
-        hz_md_puts(md, "# ");
-        hz_md_text(md, l->text.ptr + l->bullet_len, l->text.len - l->bullet_len);
-        hz_md_puts(md, "\n");
-    }
-    for (i = 0; i < lay->nlines; i++) {
-        const struct cv_line *l = &lay->lines[i];
-        bool header = (i < r->f.header_end && i != r->f.name_line) ||
-                      (l->section == CV_SECTION_CONTACT && !l->heading);
-
-        if (!header || l->text.len == 0 || !hz_md_room(md, l->text.len))
-            continue;
-        hz_md_puts(md, parts > 0 ? " | " : r->f.name_line != SIZE_MAX ? "\n" : "");
-        hz_md_text(md, l->text.ptr + l->bullet_len, l->text.len - l->bullet_len);
-        parts++;
-    }
-    if (parts > 0)
-        hz_md_puts(md, "\n");
-    md->prev = r->f.name_line != SIZE_MAX || parts > 0 ? HZ_MD_TEXT : HZ_MD_START;
-}
-
-/* A one-line summary from the target role and skills found in the CV
- * (never more than the CV says), or a note asking for one. */
-static void hz_md_generated_summary(struct hz_md *md, const struct hz_run *r)
-{
-    enum text_lang L = r->f.lang;
-    char names[HZ_NAMES_MAX_BYTES], line[HZ_ROLE_SHOWN_MAX_BYTES + HZ_NAMES_MAX_BYTES + 64];
-    int w;
-
-    hz_names(names, sizeof(names), r->f.found, r->f.nfound);
-    if (r->f.role[0] != '\0' && names[0] != '\0')
-        w = snprintf(line, sizeof(line),
-                     HZ_T(L, "%s with experience in %s.", "%s - expérience en %s."), r->f.role,
-                     names);
-    else if (names[0] != '\0')
-        w = snprintf(line, sizeof(line), HZ_T(L, "Experience in %s.", "Expérience en %s."), names);
-    else if (r->f.role[0] != '\0')
-        w = snprintf(line, sizeof(line), "%s.", r->f.role);
-    else
-        w = -1;
-    if (w < 0 || (size_t)w >= sizeof(line)) {
-        hz_md_comment(md, HZ_T(L, "Add 2-3 lines on your role, experience and key skills.",
-                               "Ajoutez 2 à 3 lignes sur votre métier, votre expérience et vos "
-                               "compétences clés."));
-        return;
-    }
-    hz_md_line(md, line, (size_t)w, 0);
-}
-
-static enum cv_status hz_markdown(const struct hz_run *r, char **out, struct cv_error *err)
-{
-    static const enum cv_section_kind rest[] = { CV_SECTION_PROJECTS, CV_SECTION_CERTIFICATIONS,
-                                                 CV_SECTION_LANGUAGES, CV_SECTION_INTERESTS };
-    const struct cv_layout *lay = &r->layout;
-    enum text_lang L = r->f.lang;
-    struct text_keyword extra[HEURISTIC_MAX_KEYWORDS];
-    struct hz_md md;
-    char names[HZ_NAMES_MAX_BYTES], note[HZ_NAMES_MAX_BYTES + 128];
-    size_t nextra = 0, i, k;
-    enum cv_status st;
-
-    memset(&md, 0, sizeof(md));
-    cv_buf_init(&md.buf, HEURISTIC_MARKDOWN_MAX_BYTES + HEURISTIC_MARKDOWN_NOTES_MAX_BYTES);
-    md.prev = HZ_MD_START;
-    st = hz_md_extra_skills(r, extra, &nextra, err);
-    if (st != CV_OK)
-        goto fail;
-
-    hz_md_header(&md, r);
-
-    hz_md_standard(&md, r, CV_SECTION_SUMMARY, NULL, NULL);
-    if (md.section_lines == 0)
-        hz_md_generated_summary(&md, r);
-    hz_md_standard(&md, r, CV_SECTION_EXPERIENCE,
-                   "No experience found: add each position with employer, title, dates and "
-                   "results.",
-                   "Aucune expérience trouvée : ajoutez chaque poste avec employeur, intitulé, "
-                   "dates et résultats.");
-    hz_md_standard(&md, r, CV_SECTION_EDUCATION,
-                   "No education found: add your degrees, schools and years.",
-                   "Aucune formation trouvée : ajoutez vos diplômes, établissements et années.");
-    hz_md_standard(&md, r, CV_SECTION_SKILLS, NULL, NULL);
-    if (nextra > 0) {
-        hz_names_upto(names, sizeof(names), extra, nextra, HEURISTIC_MAX_KEYWORDS);
-        hz_md_line(&md, names, strlen(names), 0);
-    }
-    if (md.section_lines == 0)
-        hz_md_comment(&md, HZ_T(L, "No skills found: list your main tools and technologies.",
-                                "Aucune compétence trouvée : listez vos principaux outils."));
-    for (k = 0; k < sizeof(rest) / sizeof(rest[0]); k++)
-        if (r->f.sec[rest[k]])
-            hz_md_standard(&md, r, rest[k], NULL, NULL);
-    /* Other known sections keep their own heading, in the CV's order. */
-    for (i = 0; i < lay->nlines; i++) {
-        const struct cv_line *l = &lay->lines[i];
-        char head[CV_SECTIONS_HEADING_MAX_BYTES + 1];
-        size_t n;
-
-        if (l->section != CV_SECTION_OTHER)
-            continue;
-        if (l->heading) {
-            hz_clean(head, sizeof(head), l->text.ptr, l->text.len, false);
-            n = strlen(head);
-            while (n > 0 && (head[n - 1] == ':' || head[n - 1] == ' '))
-                n--;
-            for (k = 0; k < n && (head[k] == '#' || head[k] == ' '); k++)
-                ;
-            hz_md_heading(&md, head + k, n - k);
-            continue;
-        }
-        if (!hz_md_debris(l))
-            hz_md_line(&md, l->text.ptr, l->text.len, l->bullet_len);
-    }
-    if (hz_md_untitled_dest(&r->f) == CV_SECTION_NONE) {
-        bool any = false;
-
-        for (i = r->f.header_end; i < lay->nlines && !any; i++)
-            any = lay->lines[i].section == CV_SECTION_NONE && lay->lines[i].text.len > 0;
-        if (any)
-            hz_md_standard(&md, r, CV_SECTION_NONE, NULL, NULL);
-    }
-
-    /* Notes for the candidate, never shown as CV text. */
-    if (r->f.nmissing > 0) {
-        hz_names(names, sizeof(names), r->f.missing, r->f.nmissing);
-        if (snprintf(note, sizeof(note), HZ_T(L, "Missing keywords to consider (add only those you "
-                                                 "really have): %s",
-                                              "Mots-clés manquants à envisager (n'ajoutez que ceux "
-                                              "que vous maîtrisez) : %s"),
-                     names) < (int)sizeof(note))
-            hz_md_note(&md, note);
-    }
-    if (md.full || lay->truncated || r->text_len < r->in->text_len)
-        hz_md_note(&md, HZ_T(L, "The CV was too long: its end is not included.",
-                                "Le CV était trop long : sa fin n'est pas reprise."));
-    if (md.st != CV_OK) {
-        st = cv_error_set(err, CV_ERR_NOMEM, "out of memory writing the Markdown rewrite");
-        goto fail;
-    }
-    if (md.buf.data == NULL)
-        hz_md_puts(&md, "");
-    *out = cv_buf_take(&md.buf);
-    if (*out == NULL) {
-        st = cv_error_set(err, CV_ERR_NOMEM, "out of memory writing the Markdown rewrite");
-        goto fail;
-    }
-    return CV_OK;
-fail:
-    cv_buf_free(&md.buf);
-    return st;
-}
-
 /* ---- Entry point ---- */
 
 /* n cut to max bytes on a whole character. */
@@ -1796,14 +908,9 @@ static enum cv_status hz_analyse(struct hz_run *r, struct cv_error *err)
     st = cv_sections_parse(r->text, r->text_len, &r->layout, err);
     if (st != CV_OK)
         return st;
-    if (in->language != NULL && (in->language[0] == 'f' || in->language[0] == 'F') &&
-        (in->language[1] == 'r' || in->language[1] == 'R'))
-        r->f.lang = TEXT_LANG_FR;
-    else if (in->language != NULL && (in->language[0] == 'e' || in->language[0] == 'E') &&
-             (in->language[1] == 'n' || in->language[1] == 'N'))
-        r->f.lang = TEXT_LANG_EN;
-    else
-        r->f.lang = text_tokens_guess_lang(&r->cv);
+    r->f.lang = hz_language_by_code(in->language);
+    if (r->f.lang == NULL)
+        r->f.lang = hz_language_of(text_tokens_guess_lang(&r->cv));
     for (k = 0; k < CV_SECTION_KIND_COUNT; k++)
         r->f.sec[k] = r->layout.present[k];
     cv_sections_scan_contact(r->text, r->text_len, &r->f.contact);
@@ -1816,14 +923,15 @@ static enum cv_status hz_analyse(struct hz_run *r, struct cv_error *err)
     st = hz_keywords(r, err);
     if (st != CV_OK)
         return st;
+    hz_judge(&r->f);
     hz_score(r);
     hz_list_init(&r->strengths, HEURISTIC_MAX_STRENGTHS);
     hz_list_init(&r->weaknesses, HEURISTIC_MAX_WEAKNESSES);
     hz_list_init(&r->suggestions, HEURISTIC_MAX_SUGGESTIONS);
-    hz_strengths(r);
-    hz_weaknesses(r);
-    hz_suggestions(r);
-    hz_summary(r);
+    hz_rules_texts(HZ_LIST_STRENGTHS, &r->f, &r->strengths);
+    hz_rules_texts(HZ_LIST_WEAKNESSES, &r->f, &r->weaknesses);
+    hz_rules_texts(HZ_LIST_SUGGESTIONS, &r->f, &r->suggestions);
+    hz_rules_summary(&r->f, r->summary, sizeof(r->summary));
     return CV_OK;
 }
 

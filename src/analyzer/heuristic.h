@@ -90,8 +90,8 @@ struct heuristic_input {
  * skills a known target role implies ("DevOps" -> Kubernetes, ...).
  *
  * The Markdown rewrite keeps the candidate's own lines, in this order:
- * "# name" (the first line, when it looks like a name) and the contact
- * line, then "## Summary", "## Experience", "## Education", "## Skills"
+ * "# name" (the first line when it looks like a name, or the first line
+ * after contact lines that open the text) and the contact line, then "## Summary", "## Experience", "## Education", "## Skills"
  * (French headings for a French output), then projects, certifications,
  * languages, interests and other sections. Bullets become "- ", page
  * numbers and drawn table rules are dropped; a missing summary becomes one

@@ -37,12 +37,21 @@ static int tn_is_unicode_space(uint32_t cp)
            cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
-/* Characters with no visible width, dropped. */
+/* Characters with no visible width, dropped; and private-use code points,
+ * which carry no meaning outside the font that drew them (icon fonts such
+ * as Font Awesome put their phone, envelope and logo glyphs there). */
 static int tn_is_invisible(uint32_t cp)
 {
     return (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF ||
-           (cp >= 0x80 && cp <= 0x9F && cp != 0x85);   /* C1 controls */
+           (cp >= 0x80 && cp <= 0x9F && cp != 0x85) ||  /* C1 controls */
+           (cp >= 0xE000 && cp <= 0xF8FF) || cp >= 0xF0000;
 }
+
+/* T1 (Cork) font encoding puts the en dash at 0x15 and the em dash at
+ * 0x16: pdflatex output without a ToUnicode entry for them comes out of
+ * the PDF as these control characters, where "2017 -- 2024" had a dash. */
+#define TN_T1_ENDASH 0x15
+#define TN_T1_EMDASH 0x16
 
 /* Spelled-out form of a ligature, or NULL. */
 static const char *tn_ligature(uint32_t cp)
@@ -85,6 +94,8 @@ static size_t tn_map_chars(unsigned char *s, size_t n)
                 s[w++] = ' ';
             } else if (c >= 0x20 && c != 0x7F) {
                 s[w++] = c;
+            } else if (c == TN_T1_ENDASH || c == TN_T1_EMDASH) {
+                s[w++] = '-';
             }
             /* other C0 controls and DEL: dropped */
             continue;
@@ -107,7 +118,9 @@ static size_t tn_map_chars(unsigned char *s, size_t n)
         } else if (cp == 0x2010 || cp == 0x2011) {
             s[w++] = '-';
         } else if (cp == 0xAD) {
-            if (tn_at_line_end(s, r, n))
+            /* a break opportunity, except where a dash stood alone
+             * ("Jun. 2018 \u00AD Jan. 2021") or the line broke at it */
+            if (tn_at_line_end(s, r, n) || (w > 0 && s[w - 1] == ' ' && r < n && s[r] == ' '))
                 s[w++] = '-';
         } else if (!tn_is_invisible(cp)) {
             memmove(s + w, s + r - seq, seq);
@@ -152,6 +165,24 @@ static uint32_t tn_prev_cp(const unsigned char *s, size_t start, size_t end)
     return cp;
 }
 
+/* True when the word broken at a line end - s[line_start..end) back to a
+ * space, then s[next..n) up to a space or line break - is a link or an
+ * address ("linkedin.com/in/alex-" "morgan", "jean-" "paul@example.fr"):
+ * its hyphen is part of it, not a hyphenation. */
+static int tn_word_is_link(const unsigned char *s, size_t line_start, size_t end, size_t next,
+                           size_t n)
+{
+    size_t i;
+
+    for (i = end; i > line_start && s[i - 1] != ' ' && s[i - 1] != '\n'; i--)
+        if (s[i - 1] == '/' || s[i - 1] == '@')
+            return 1;
+    for (i = next; i < n && s[i] != ' ' && s[i] != '\n'; i++)
+        if (s[i] == '/' || s[i] == '@')
+            return 1;
+    return 0;
+}
+
 /*
  * Pass 2: lines. Only ' ' and '\n' remain as whitespace after pass 1.
  * Content bytes are copied; a run of spaces becomes one space only when
@@ -180,7 +211,8 @@ static size_t tn_lines(unsigned char *s, size_t n)
                 while (j < n && s[j] == ' ')
                     j++;
                 if (j < n && tn_decode(s + j, n - j, &cp) > 0 && tn_is_lower(cp)) {
-                    w--;                /* drop the hyphen, join the lines */
+                    if (!tn_word_is_link(s, line_start, w - 1, j, n))
+                        w--;            /* drop the hyphen, join the lines */
                     r = j;
                     pending_space = 0;
                     continue;

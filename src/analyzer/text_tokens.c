@@ -713,47 +713,64 @@ static size_t tt_skill_at(const struct text_tokens_doc *doc, size_t i, size_t *w
     return best;
 }
 
-/* Copy the original s[0..n) into dst (dst_size bytes) as a readable
- * keyword: letters, digits and + # . / & ' - kept, anything else one
- * space, no "--", cut on a whole character. */
-static void tt_display(char *dst, size_t dst_size, const char *s, size_t n)
+/* A keyword as shown: letters, digits and + # . / & ' - kept, anything
+ * else a space, no "--" (the text may end up in an HTML comment). */
+static enum text_squeeze tt_display_char(const unsigned char *c, size_t len, const char *out,
+                                         size_t out_len)
 {
+    char rep[2];
+    bool copy;
+    size_t nrep;
+
+    if (len == 1) {
+        if (c[0] == '-' && out_len > 0 && out[out_len - 1] == '-')
+            return TEXT_SQUEEZE_DROP;
+        if ((c[0] >= 'a' && c[0] <= 'z') || (c[0] >= 'A' && c[0] <= 'Z') ||
+            (c[0] >= '0' && c[0] <= '9') || (c[0] != '\0' && strchr("+#./&'-", c[0]) != NULL))
+            return TEXT_SQUEEZE_KEEP;
+        return TEXT_SQUEEZE_SPACE;
+    }
+    nrep = tt_fold_cp(tt_decode(c, len), rep, &copy);
+    if (copy || (nrep > 0 && rep[0] != ' ' && rep[0] != '"' && rep[0] != '$'))
+        return TEXT_SQUEEZE_KEEP;
+    return TEXT_SQUEEZE_SPACE;
+}
+
+size_t text_tokens_squeeze(char *dst, size_t size, const char *s, size_t n,
+                           text_squeeze_fn classify, bool mark_cut)
+{
+    static const char ellipsis[] = "\xE2\x80\xA6";
+    const size_t ell = sizeof(ellipsis) - 1;
     const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, o = 0;
+    size_t i = 0, o = 0, reserve = mark_cut && size - 1 > ell ? ell : 0;
+    size_t room = size - 1 - reserve;
     bool space = false;
 
     while (i < n) {
-        size_t sl = cv_utf8_seq_len(u + i, n - i), need;
-        bool keep;
+        size_t sl = cv_utf8_seq_len(u + i, n - i);
 
         if (sl == 0) {
-            i++;
+            i++;                         /* invalid byte: dropped */
             continue;
         }
-        if (sl == 1) {
-            unsigned char c = u[i];
-
-            if (c == '-' && o > 0 && dst[o - 1] == '-') {
-                i++;                     /* no "--": the text may end up in an HTML comment */
-                continue;
-            }
-            keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                   (c != '\0' && strchr("+#./&'-", c) != NULL);
-        } else {
-            char rep[2];
-            bool copy;
-            size_t nrep = tt_fold_cp(tt_decode(u + i, sl), rep, &copy);
-
-            keep = copy || (nrep > 0 && rep[0] != ' ' && rep[0] != '"' && rep[0] != '$');
-        }
-        if (!keep) {
+        switch (classify(u + i, sl, dst, o)) {
+        case TEXT_SQUEEZE_DROP:
+            i += sl;
+            continue;
+        case TEXT_SQUEEZE_SPACE:
             space = o > 0;
             i += sl;
             continue;
-        }
-        need = sl + (space ? 1 : 0);
-        if (need > dst_size - 1 - o)
+        case TEXT_SQUEEZE_KEEP:
             break;
+        }
+        if (o + sl + (space ? 1 : 0) > room) {
+            if (reserve > 0) {
+                memcpy(dst + o, ellipsis, ell);
+                o += ell;
+            }
+            break;
+        }
         if (space)
             dst[o++] = ' ';
         memcpy(dst + o, u + i, sl);
@@ -762,6 +779,7 @@ static void tt_display(char *dst, size_t dst_size, const char *s, size_t n)
         i += sl;
     }
     dst[o] = '\0';
+    return o;
 }
 
 /* Add a keyword unless one with the same folded form (plural aside) is
@@ -778,7 +796,8 @@ static void tt_add(struct text_keyword *out, size_t max, size_t *count, const ch
             return;
     memcpy(out[*count].folded, folded, fn);
     out[*count].folded[fn] = '\0';
-    tt_display(out[*count].display, sizeof(out[*count].display), display, dn);
+    (void)text_tokens_squeeze(out[*count].display, sizeof(out[*count].display), display, dn,
+                              tt_display_char, false);
     if (out[*count].display[0] == '\0')
         return;
     out[*count].cased = cased;

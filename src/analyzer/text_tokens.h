@@ -77,6 +77,30 @@ struct text_keyword {
  */
 size_t text_tokens_fold(const char *s, size_t n, char *out, size_t out_size);
 
+/* What text_tokens_squeeze does with one character. */
+enum text_squeeze {
+    TEXT_SQUEEZE_KEEP,    /* copied */
+    TEXT_SQUEEZE_SPACE,   /* a separator: a run of them is one space between kept
+                             characters, none at the start or the end */
+    TEXT_SQUEEZE_DROP,    /* left out, as if absent */
+};
+
+/* Classify the character c[0..len) (one valid UTF-8 sequence), given the
+ * output written so far, out[0..out_len). */
+typedef enum text_squeeze (*text_squeeze_fn)(const unsigned char *c, size_t len, const char *out,
+                                             size_t out_len);
+
+/*
+ * Copy s[0..n) into dst (size > 0 bytes, always NUL-terminated) as one line
+ * of valid UTF-8: invalid bytes dropped, each character kept, dropped or
+ * made a separator by classify, runs of separators written as one space.
+ * When a character does not fit, stops there (never inside a character),
+ * ending with "..." (U+2026) when mark_cut - room for it is kept. Returns
+ * the bytes written, NUL aside. Pure: keeps no pointer.
+ */
+size_t text_tokens_squeeze(char *dst, size_t size, const char *s, size_t n,
+                           text_squeeze_fn classify, bool mark_cut);
+
 /*
  * Next token of folded text f[0..n) at or after *pos: its offset and
  * length go to *off and *len, *pos moves past it. False when none is left.

@@ -155,3 +155,20 @@ char *cv_buf_take(struct cv_buf *b)
     b->cap = 0;
     return p;
 }
+
+bool cv_fmt(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (size == 0)
+        return false;
+    va_start(ap, fmt);
+    n = vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        out[0] = '\0';
+        return false;
+    }
+    return (size_t)n < size;
+}

@@ -9,6 +9,7 @@
 #ifndef CV_BUF_H
 #define CV_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cv_status.h"
@@ -43,6 +44,12 @@ enum cv_status cv_buf_printf(struct cv_buf *b, const char *fmt, ...)
 /* Append s (n bytes) as a JSON string literal, quotes included. Invalid
  * UTF-8 bytes are replaced by U+FFFD so the output is always valid JSON. */
 enum cv_status cv_buf_append_json_string(struct cv_buf *b, const char *s, size_t n) CV_WARN_UNUSED;
+
+/* snprintf into a fixed array, saying whether the result fit: true when
+ * the whole result is in out; false when it was cut (out then holds the
+ * cut, NUL-terminated text) or the format failed (out is then ""). For
+ * names and keys a cut would silently change. */
+bool cv_fmt(char *out, size_t size, const char *fmt, ...) CV_PRINTF(3, 4) CV_WARN_UNUSED;
 
 /* Hand the content to the caller (free() it); the buffer becomes empty. */
 char *cv_buf_take(struct cv_buf *b);

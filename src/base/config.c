@@ -19,6 +19,8 @@
 
 #include "cv_limits.h"
 #include "env_file.h"
+#include "log.h"
+#include "sentry.h"
 
 #define CONFIG_MAX_FILE_VARS 256
 
@@ -169,9 +171,18 @@ static void bad(struct config_loader *ld, const char *name, const char *value,
         cv_error_add_field(ld->err, name, "%s: expected %s", name, expected);
 }
 
-static char *dup_or_null(const char *s)
+/* A copy of a value, NULL for NULL; out of memory is reported against the
+ * variable, so a value is never silently taken as unset. */
+static char *dup_value(struct config_loader *ld, const char *name, const char *s)
 {
-    return s != NULL ? strdup(s) : NULL;
+    char *copy;
+
+    if (s == NULL)
+        return NULL;
+    copy = strdup(s);
+    if (copy == NULL)
+        cv_error_add_field(ld->err, name, "%s: out of memory", name);
+    return copy;
 }
 
 static void read_string(struct config_loader *ld, const char *name, const char *def,
@@ -179,7 +190,7 @@ static void read_string(struct config_loader *ld, const char *name, const char *
 {
     const char *v = source_get(&ld->src, name);
 
-    *out = dup_or_null(v != NULL ? v : def);
+    *out = dup_value(ld, name, v != NULL ? v : def);
 }
 
 static void read_required(struct config_loader *ld, const char *name, const char *expected,
@@ -301,7 +312,7 @@ static void read_mongodb(struct config_loader *ld)
         return;
     }
     db = mongoc_uri_get_database(uri);
-    cfg->mongodb_db = strdup(db != NULL && *db != '\0' ? db : "cv_analyzer");
+    cfg->mongodb_db = dup_value(ld, "MONGODB_URI", db != NULL && *db != '\0' ? db : "cv_analyzer");
     mongoc_uri_destroy(uri);
 }
 
@@ -335,8 +346,11 @@ static bool parse_redis_url(struct cv_config *cfg, const char *url)
         const char *colon = memchr(p, ':', (size_t)(at - p));
         if (colon == NULL)
             return false;
-        if (at - colon - 1 > 0)
+        if (at - colon - 1 > 0) {
             cfg->redis_password = strndup(colon + 1, (size_t)(at - colon - 1));
+            if (cfg->redis_password == NULL)
+                return false;   /* never connect without the password given */
+        }
         p = at + 1;
     }
     host = p;
@@ -403,24 +417,44 @@ static void read_log_level(struct config_loader *ld)
         bad(ld, "LOG_LEVEL", v, "debug, info, warn or error");
 }
 
+/* A signing secret's length, and its minimum outside development. */
+static void check_jwt_secret(struct config_loader *ld, const char *name, const char *secret,
+                             size_t *len)
+{
+    if (secret == NULL)
+        return;
+    *len = strlen(secret);
+    if (*len < CV_CONFIG_JWT_SECRET_MIN_BYTES && ld->cfg->app_env != CV_APP_DEVELOPMENT)
+        cv_error_add_field(ld->err, name,
+                           "%s: expected at least %d bytes outside APP_ENV=development "
+                           "(it has %zu)", name, CV_CONFIG_JWT_SECRET_MIN_BYTES, *len);
+}
+
 static void read_jwt(struct config_loader *ld)
 {
     struct cv_config *cfg = ld->cfg;
 
     read_required(ld, "JWT_SECRET", "a random secret of at least 32 bytes "
                   "(e.g. the output of: openssl rand -hex 32)", &cfg->jwt_secret);
-    if (cfg->jwt_secret != NULL) {
-        cfg->jwt_secret_len = strlen(cfg->jwt_secret);
-        if (cfg->jwt_secret_len < CV_CONFIG_JWT_SECRET_MIN_BYTES &&
-            cfg->app_env != CV_APP_DEVELOPMENT)
-            cv_error_add_field(ld->err, "JWT_SECRET",
-                               "JWT_SECRET: expected at least %d bytes outside "
-                               "APP_ENV=development (it has %zu)",
-                               CV_CONFIG_JWT_SECRET_MIN_BYTES, cfg->jwt_secret_len);
-    }
+    check_jwt_secret(ld, "JWT_SECRET", cfg->jwt_secret, &cfg->jwt_secret_len);
+    /* The secret before a rotation: verifies, never signs. */
+    read_string(ld, "JWT_SECRET_PREVIOUS", NULL, &cfg->jwt_secret_previous);
+    check_jwt_secret(ld, "JWT_SECRET_PREVIOUS", cfg->jwt_secret_previous,
+                     &cfg->jwt_secret_previous_len);
     read_duration(ld, "JWT_EXPIRES_IN", CV_CONFIG_JWT_EXPIRES_MIN_S,
                   CV_CONFIG_JWT_EXPIRES_MAX_S, 7L * 86400, &cfg->jwt_expires_in_s);
     read_string(ld, "JWT_ISSUER", "cv-analyzer", &cfg->jwt_issuer);
+}
+
+static void read_sentry(struct config_loader *ld)
+{
+    struct cv_sentry_dsn dsn;
+
+    read_string(ld, "SENTRY_DSN", NULL, &ld->cfg->sentry_dsn);
+    /* Not echoed: a DSN is a credential. */
+    if (ld->cfg->sentry_dsn != NULL && !cv_sentry_parse_dsn(ld->cfg->sentry_dsn, &dsn))
+        bad(ld, "SENTRY_DSN", NULL, "a Sentry DSN such as https://KEY@o1.ingest.sentry.io/123");
+    read_string(ld, "SENTRY_ENVIRONMENT", NULL, &ld->cfg->sentry_environment);
 }
 
 static void read_stripe(struct config_loader *ld)
@@ -500,6 +534,7 @@ static void config_load_all(struct config_loader *ld)
     read_url(ld, "OPENAI_BASE_URL", "https://api.openai.com/v1", false, &cfg->openai_base_url);
     read_string(ld, "OPENAI_MODEL", "gpt-4o-mini", &cfg->openai_model);
     read_stripe(ld);
+    read_sentry(ld);
     read_url(ld, "FRONTEND_URL", "http://localhost:3000", true, &cfg->frontend_url);
     read_file_size(ld);
     read_storage(ld);
@@ -555,7 +590,9 @@ void cv_config_free(struct cv_config *cfg)
 {
     char **strings[] = {
         &cfg->mongodb_uri, &cfg->mongodb_db, &cfg->redis_url, &cfg->redis_host,
-        &cfg->redis_unix_path, &cfg->redis_password, &cfg->jwt_secret, &cfg->jwt_issuer,
+        &cfg->redis_unix_path, &cfg->redis_password, &cfg->jwt_secret,
+        &cfg->jwt_secret_previous, &cfg->sentry_dsn, &cfg->sentry_environment,
+        &cfg->jwt_issuer,
         &cfg->openai_api_key, &cfg->openai_base_url, &cfg->openai_model,
         &cfg->stripe_secret_key, &cfg->stripe_webhook_secret, &cfg->stripe_price_id_pro,
         &cfg->stripe_api_base, &cfg->frontend_url, &cfg->upload_dir, &cfg->s3_bucket,
@@ -593,6 +630,18 @@ void cv_config_report(const struct cv_error *err, const char *program)
     }
     for (i = 0; i < err->nfields; i++)
         fprintf(stderr, "%s: configuration: %s\n", program, err->fields[i].message);
+}
+
+void cv_config_log_report(const struct cv_error *err, const char *what)
+{
+    size_t i;
+
+    if (err->nfields == 0) {
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err->message, "%s", what);
+        return;
+    }
+    for (i = 0; i < err->nfields; i++)
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err->fields[i].message, "%s", what);
 }
 
 long cv_config_upload_body_max(const struct cv_config *cfg)
@@ -642,6 +691,7 @@ bool cv_config_print(const struct cv_config *cfg, FILE *out)
     ok = ok && print_url(out, "MONGODB_URI", cfg->mongodb_uri);
     ok = ok && print_url(out, "REDIS_URL", cfg->redis_url);
     ok = ok && print_secret(out, "JWT_SECRET", cfg->jwt_secret);
+    ok = ok && print_secret(out, "JWT_SECRET_PREVIOUS", cfg->jwt_secret_previous);
     ok = ok && print_long(out, "JWT_EXPIRES_IN", cfg->jwt_expires_in_s);
     ok = ok && print_str(out, "JWT_ISSUER", cfg->jwt_issuer);
     ok = ok && print_secret(out, "OPENAI_API_KEY", cfg->openai_api_key);
@@ -652,6 +702,8 @@ bool cv_config_print(const struct cv_config *cfg, FILE *out)
     ok = ok && print_str(out, "STRIPE_PRICE_ID_PRO", cfg->stripe_price_id_pro);
     ok = ok && print_str(out, "STRIPE_API_BASE", cfg->stripe_api_base);
     ok = ok && print_long(out, "STRIPE_WEBHOOK_TOLERANCE", cfg->stripe_webhook_tolerance_s);
+    ok = ok && print_secret(out, "SENTRY_DSN", cfg->sentry_dsn);
+    ok = ok && print_str(out, "SENTRY_ENVIRONMENT", cfg->sentry_environment);
     ok = ok && print_str(out, "FRONTEND_URL", cfg->frontend_url);
     ok = ok && print_long(out, "MAX_FILE_SIZE", cfg->max_file_size);
     ok = ok && print_str(out, "STORAGE", cfg->storage == CV_STORAGE_S3 ? "s3" : "local");

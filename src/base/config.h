@@ -52,6 +52,10 @@ struct cv_config {
 
     char *jwt_secret;
     size_t jwt_secret_len;
+    char *jwt_secret_previous;  /* NULL, or the secret before a rotation */
+    char *sentry_dsn;           /* NULL: no error reporting */
+    char *sentry_environment;   /* NULL: APP_ENV's name */
+    size_t jwt_secret_previous_len;
     long jwt_expires_in_s;
     char *jwt_issuer;
 
@@ -131,6 +135,10 @@ const char *cv_config_env_file_path(const char *arg, bool *required);
 /* Print every error of a failed load to stderr, one line each
  * ("config: MAX_FILE_SIZE=abc: expected ..."). */
 void cv_config_report(const struct cv_error *err, const char *program);
+
+/* The same, as JSON log lines at level error (a reload that was refused:
+ * stderr of a running service is its log). */
+void cv_config_log_report(const struct cv_error *err, const char *what);
 
 const char *cv_app_env_name(enum cv_app_env env);
 

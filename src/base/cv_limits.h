@@ -52,6 +52,10 @@
 #define CV_POOL_MAX_THREADS 256
 /* How often a thread blocked in accept wakes to look for a stop. */
 #define CV_POOL_ACCEPT_WAKE_MS 500
+/* How often the master wakes, without a signal, to refill empty slots
+ * whose respawn backoff has passed, read the new responders' readiness
+ * during a reload, and ping systemd's watchdog. */
+#define CV_POOL_MASTER_WAKE_MS 200
 /* How long the master waits for children to finish requests on SIGTERM
  * before killing them (systemd's TimeoutStopSec should exceed it). */
 #define CV_POOL_STOP_GRACE_MS 20000
@@ -59,6 +63,18 @@
  * after CV_POOL_RESPAWN_BACKOFF_MS, so a crash loop cannot fork-bomb. */
 #define CV_POOL_CHILD_MIN_LIFE_MS 1000
 #define CV_POOL_RESPAWN_BACKOFF_MS 1000
+/* Reload (SIGHUP): how long the new responders have to report ready
+ * before the reload is abandoned and the old ones keep serving. */
+#define CV_POOL_RELOAD_READY_MS 15000
+/* Sentry: events waiting to be sent per process (more are dropped, a
+ * report never blocks a request), the size of one envelope and of its
+ * message, and how long one send may take. */
+#define CV_SENTRY_QUEUE_MAX 64
+#define CV_SENTRY_EVENT_MAX_BYTES 4096
+#define CV_SENTRY_MESSAGE_MAX_BYTES 512
+#define CV_SENTRY_TIMEOUT_MS 3000
+/* The STATUS= line sent to systemd. */
+#define CV_NOTIFY_STATUS_MAX 256
 
 /* Worker: how long one wait for jobs blocks before checking for a stop. */
 #define CV_WORKER_POLL_MS 1000

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +18,8 @@
 #include "buf.h"
 #include "cv_limits.h"
 
-static enum cv_log_level log_min = CV_LOG_INFO;
+/* Atomic: a reload (SIGHUP) changes it while threads log. */
+static atomic_int log_min = CV_LOG_INFO;
 static const char *log_component = "cv";
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
@@ -30,13 +32,18 @@ const char *cv_log_level_name(enum cv_log_level level)
 
 void cv_log_init(enum cv_log_level min_level, const char *component)
 {
-    log_min = min_level;
+    atomic_store(&log_min, (int)min_level);
     log_component = component;
+}
+
+void cv_log_set_level(enum cv_log_level min_level)
+{
+    atomic_store(&log_min, (int)min_level);
 }
 
 bool cv_log_enabled(enum cv_log_level level)
 {
-    return level >= log_min;
+    return (int)level >= atomic_load(&log_min);
 }
 
 bool cv_log_level_parse(const char *s, enum cv_log_level *out)
@@ -64,8 +71,9 @@ static enum cv_status log_begin(struct cv_buf *b, enum cv_log_level level)
     char when[40];
 
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    if (strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+    /* A log line is written even when the time cannot be rendered. */
+    if (gmtime_r(&ts.tv_sec, &tm) == NULL ||
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
         when[0] = '\0';
     return cv_buf_printf(b, "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"pid\":%ld,"
                          "\"component\":\"%s\"", when, ts.tv_nsec / 1000000L,

@@ -8,7 +8,7 @@
  * tokens, secrets, file contents or CV text to these functions.
  *
  * cv_log_init is called once at start, before threads exist; afterwards all
- * functions are thread safe.
+ * functions are thread safe, cv_log_set_level (a reload) included.
  */
 #ifndef CV_LOG_H
 #define CV_LOG_H
@@ -26,6 +26,8 @@ enum cv_log_level {
 
 /* component names the process ("api", "worker"); kept by pointer. */
 void cv_log_init(enum cv_log_level min_level, const char *component);
+/* Change the minimum level at run time (configuration reload). */
+void cv_log_set_level(enum cv_log_level min_level);
 bool cv_log_enabled(enum cv_log_level level);
 
 /* Parse "debug|info|warn|error"; false if it is none of them. */

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "lease.h"
 
 enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *err)
 {
+    static const char busy[] = "BUSYGROUP";
     redisReply *rep;
     enum cv_status st;
 
@@ -19,7 +21,7 @@ enum cv_status cv_queue_ensure_group(struct cv_redis *redis, struct cv_error *er
     if (st != CV_OK)
         return st;
     /* BUSYGROUP: another process created it first, which is what we want. */
-    if (rep->type == REDIS_REPLY_ERROR && strncmp(rep->str, "BUSYGROUP", 9) != 0)
+    if (rep->type == REDIS_REPLY_ERROR && strncmp(rep->str, busy, sizeof(busy) - 1) != 0)
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "XGROUP CREATE: %s", rep->str);
     freeReplyObject(rep);
     return st;
@@ -89,18 +91,30 @@ static bool job_from_entry(const redisReply *entry, struct queue_job *job)
     if (entry == NULL || entry->type != REDIS_REPLY_ARRAY || entry->elements != 2 ||
         entry->element[0]->type != REDIS_REPLY_STRING)
         return false;
-    (void)snprintf(job->entry_id, sizeof(job->entry_id), "%s", entry->element[0]->str);
+    /* A stream id is two 64-bit numbers and a dash: at most 41 bytes. */
+    if (!cv_fmt(job->entry_id, sizeof(job->entry_id), "%s", entry->element[0]->str))
+        return false;
     fields = entry->element[1];
     if (fields->type != REDIS_REPLY_ARRAY)
         return true;   /* a deleted entry: acknowledged and dropped by the caller */
     for (i = 0; i + 1 < fields->elements; i += 2) {
         const redisReply *k = fields->element[i], *v = fields->element[i + 1];
+        char *dst = NULL;
+        size_t size = 0;
+
         if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING)
             continue;
-        if (strcmp(k->str, "analysisId") == 0)
-            (void)snprintf(job->analysis_id, sizeof(job->analysis_id), "%s", v->str);
-        else if (strcmp(k->str, "requestId") == 0)
-            (void)snprintf(job->request_id, sizeof(job->request_id), "%s", v->str);
+        if (strcmp(k->str, "analysisId") == 0) {
+            dst = job->analysis_id;
+            size = sizeof(job->analysis_id);
+        } else if (strcmp(k->str, "requestId") == 0) {
+            dst = job->request_id;
+            size = sizeof(job->request_id);
+        }
+        /* A value too long to be an id is dropped whole, never cut: a job
+         * that names no analysis is acknowledged and dropped. */
+        if (dst != NULL && !cv_fmt(dst, size, "%s", v->str))
+            dst[0] = '\0';
     }
     return true;
 }

@@ -182,8 +182,9 @@ enum cv_status s3_put_file(const struct cv_config *cfg, const char *key, const c
     st = s3_url(cfg, key, url, err);
     if (st != CV_OK)
         return st;
-    (void)snprintf(h_sha, sizeof(h_sha), "x-amz-content-sha256: %s", sha256_hex);
-    (void)snprintf(h_type, sizeof(h_type), "Content-Type: %s", content_type);
+    if (!cv_fmt(h_sha, sizeof(h_sha), "x-amz-content-sha256: %s", sha256_hex) ||
+        !cv_fmt(h_type, sizeof(h_type), "Content-Type: %s", content_type))
+        return cv_error_set(err, CV_ERR_INTERNAL, "S3 PUT headers too long");
     tmp = curl_slist_append(headers, h_sha);
     if (tmp != NULL)
         headers = curl_slist_append(tmp, h_type);
@@ -293,11 +294,12 @@ enum cv_status s3_presign_get(const struct cv_config *cfg, const char *key,
         st = s3_path(cfg, key, path, sizeof(path), err);
     if (st != CV_OK)
         return st;
-    gmtime_r(&t, &tm);
-    strftime(date, sizeof(date), "%Y%m%d", &tm);
-    strftime(amzdate, sizeof(amzdate), "%Y%m%dT%H%M%SZ", &tm);
-    (void)snprintf(scope, sizeof(scope), "%s/%s/s3/aws4_request", date, cfg->s3_region);
-    (void)snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"", download_name);
+    if (gmtime_r(&t, &tm) == NULL || strftime(date, sizeof(date), "%Y%m%d", &tm) == 0 ||
+        strftime(amzdate, sizeof(amzdate), "%Y%m%dT%H%M%SZ", &tm) == 0)
+        return cv_error_set(err, CV_ERR_INTERNAL, "presign: bad time %lld", (long long)now_s);
+    if (!cv_fmt(scope, sizeof(scope), "%s/%s/s3/aws4_request", date, cfg->s3_region) ||
+        !cv_fmt(disposition, sizeof(disposition), "attachment; filename=\"%s\"", download_name))
+        return cv_error_set(err, CV_ERR_INTERNAL, "presign: region or file name too long");
     cv_buf_init(&query, 4096);
     cv_buf_init(&canon, 8192);
     cv_buf_init(&sts, 1024);
@@ -306,8 +308,9 @@ enum cv_status s3_presign_get(const struct cv_config *cfg, const char *key,
     st = cv_buf_printf(&query, "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=");
     if (st == CV_OK) {
         char cred[400];
-        (void)snprintf(cred, sizeof(cred), "%s/%s", cfg->s3_access_key_id, scope);
-        st = uri_encode(&query, cred, 0);
+        st = cv_fmt(cred, sizeof(cred), "%s/%s", cfg->s3_access_key_id, scope)
+                 ? uri_encode(&query, cred, 0)
+                 : cv_error_set(err, CV_ERR_INTERNAL, "presign: access key id too long");
     }
     if (st == CV_OK)
         st = cv_buf_printf(&query, "&X-Amz-Date=%s&X-Amz-Expires=%ld&X-Amz-SignedHeaders=host"

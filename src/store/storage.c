@@ -12,11 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cv_limits.h"
 #include "s3.h"
 
 #define STORAGE_INCOMING ".incoming"
 #define STORAGE_S3_PREFIX "cv/"
+/* An object name: the prefix and a key. */
+#define STORAGE_OBJECT_MAX (sizeof(STORAGE_S3_PREFIX) + STORAGE_KEY_MAX)
 #define STORAGE_COPY_CHUNK_BYTES (64 * 1024)
 
 static enum cv_status storage_check_local(const struct cv_config *cfg, struct cv_error *err)
@@ -40,6 +43,15 @@ enum cv_status cv_storage_check(const struct cv_config *cfg, struct cv_error *er
     if (cfg->storage == CV_STORAGE_S3)
         return s3_head_bucket(cfg, err);
     return storage_check_local(cfg, err);
+}
+
+/* The bucket object of a storage key. */
+static enum cv_status s3_object(char out[STORAGE_OBJECT_MAX], const char *key,
+                                struct cv_error *err)
+{
+    if (!cv_fmt(out, STORAGE_OBJECT_MAX, "%s%s", STORAGE_S3_PREFIX, key))
+        return cv_error_set(err, CV_ERR_INTERNAL, "storage key too long: %.64s", key);
+    return CV_OK;
 }
 
 void storage_new_key(const char *ext, char key[STORAGE_KEY_MAX])
@@ -152,10 +164,11 @@ enum cv_status storage_writer_commit(const struct cv_config *cfg, struct storage
     if (fsync(w->fd) != 0)
         return cv_error_set(err, CV_ERR_UNAVAILABLE, "fsync: %s", strerror(errno));
     if (cfg->storage == CV_STORAGE_S3) {
-        char object[STORAGE_KEY_MAX + 8];
+        char object[STORAGE_OBJECT_MAX];
         storage_writer_sha256_hex(w, sha);
-        (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
-        st = s3_put_file(cfg, object, w->tmp_path, w->size, sha, content_type, err);
+        st = s3_object(object, key, err);
+        if (st == CV_OK)
+            st = s3_put_file(cfg, object, w->tmp_path, w->size, sha, content_type, err);
         if (st != CV_OK)
             return st;
         storage_writer_abort(w);   /* the bucket has it: drop the spool file */
@@ -198,9 +211,9 @@ enum cv_status storage_delete(const struct cv_config *cfg, const char *key, stru
     if (!storage_key_valid(key))
         return cv_error_set(err, CV_ERR_INTERNAL, "refusing storage key %.64s", key);
     if (cfg->storage == CV_STORAGE_S3) {
-        char object[STORAGE_KEY_MAX + 8];
-        (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
-        return s3_delete(cfg, object, err);
+        char object[STORAGE_OBJECT_MAX];
+        st = s3_object(object, key, err);
+        return st != CV_OK ? st : s3_delete(cfg, object, err);
     }
     st = path_join(path, sizeof(path), cfg->upload_dir, key, err);
     if (st != CV_OK)
@@ -256,9 +269,9 @@ enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, int d
     if (!storage_key_valid(key))
         return cv_error_set(err, CV_ERR_NOT_FOUND, "invalid storage key");
     if (cfg->storage == CV_STORAGE_S3) {
-        char object[STORAGE_KEY_MAX + 8];
-        (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
-        return s3_get_fd(cfg, object, dest_fd, err);
+        char object[STORAGE_OBJECT_MAX];
+        st = s3_object(object, key, err);
+        return st != CV_OK ? st : s3_get_fd(cfg, object, dest_fd, err);
     }
     st = path_join(path, sizeof(path), cfg->upload_dir, key, err);
     if (st != CV_OK)
@@ -269,11 +282,14 @@ enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, int d
 enum cv_status storage_presign_get(const struct cv_config *cfg, const char *key,
                                    const char *download_name, char **url, struct cv_error *err)
 {
-    char object[STORAGE_KEY_MAX + 8];
+    char object[STORAGE_OBJECT_MAX];
+    enum cv_status st;
 
     if (cfg->storage != CV_STORAGE_S3 || !storage_key_valid(key))
         return cv_error_set(err, CV_ERR_INTERNAL, "presign needs s3 storage and a valid key");
-    (void)snprintf(object, sizeof(object), "%s%s", STORAGE_S3_PREFIX, key);
+    st = s3_object(object, key, err);
+    if (st != CV_OK)
+        return st;
     return s3_presign_get(cfg, object, download_name, STORAGE_PRESIGN_TTL_S,
                           (int64_t)time(NULL), url, err);
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bson_util.h"
+#include "buf.h"
 #include "log.h"
 #include "plans.h"
 #include "timefmt.h"
@@ -53,9 +54,10 @@ static enum cv_status insert_slot(mongoc_collection_t *coll, const char *user_id
     bson_error_t berr;
     enum cv_status st = CV_OK;
 
-    gmtime_r(&secs, &tm);
-    (void)strftime(ym, sizeof(ym), "%Y-%m", &tm);
-    (void)snprintf(use->slot_id, sizeof(use->slot_id), "%s:%s:%d", user_id, ym, n);
+    if (gmtime_r(&secs, &tm) == NULL || strftime(ym, sizeof(ym), "%Y-%m", &tm) == 0 ||
+        !cv_fmt(use->slot_id, sizeof(use->slot_id), "%s:%s:%d", user_id, ym, n))
+        return cv_error_set(err, CV_ERR_INTERNAL, "usage slot id for %.32s, month %lld",
+                            user_id, (long long)month);
     BSON_APPEND_UTF8(&doc, "_id", use->slot_id);
     month_filter(&doc, user_id, month);
     BSON_APPEND_INT32(&doc, "n", n);

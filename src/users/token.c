@@ -4,6 +4,7 @@
 #include "token.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,21 @@ static enum cv_status unauthorized(struct cv_error *err, const char *why)
     return cv_error_set(err, CV_ERR_UNAUTHORIZED, "%s", why);
 }
 
+/* Decode and check the signature with one secret; false if it does not
+ * verify (or there is no such secret). */
+static bool decode(jwt_t **jwt, const char *token, const char *secret, size_t secret_len)
+{
+    *jwt = NULL;
+    if (secret == NULL)
+        return false;
+    if (jwt_decode(jwt, token, (const unsigned char *)secret, (int)secret_len) == 0 && *jwt != NULL)
+        return true;
+    if (*jwt != NULL)
+        jwt_free(*jwt);
+    *jwt = NULL;
+    return false;
+}
+
 enum cv_status token_verify(const struct cv_config *cfg, const char *token, size_t len,
                             int64_t now, struct token_claims *claims, struct cv_error *err)
 {
@@ -95,9 +111,11 @@ enum cv_status token_verify(const struct cv_config *cfg, const char *token, size
     copy = strndup(token, len);
     if (copy == NULL)
         return cv_error_set(err, CV_ERR_NOMEM, "out of memory");
-    /* Signature checked with the header's algorithm; pinned just below. */
-    if (jwt_decode(&jwt, copy, (const unsigned char *)cfg->jwt_secret,
-                   (int)cfg->jwt_secret_len) != 0 || jwt == NULL) {
+    /* Signature checked with the header's algorithm; pinned just below.
+     * The current secret first, then the one before a rotation, so tokens
+     * issued before it stay valid until they expire. */
+    if (!decode(&jwt, copy, cfg->jwt_secret, cfg->jwt_secret_len) &&
+        !decode(&jwt, copy, cfg->jwt_secret_previous, cfg->jwt_secret_previous_len)) {
         free(copy);
         return unauthorized(err, "invalid token");
     }

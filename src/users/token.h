@@ -4,7 +4,9 @@
  *
  * libjwt 1.10 verifies a signature with whatever algorithm the token's
  * header names and checks no claim, so token_verify pins the algorithm to
- * HS256 and checks exp, iat and iss itself. Thread safe.
+ * HS256 and checks exp, iat and iss itself. Tokens are signed with
+ * JWT_SECRET; JWT_SECRET_PREVIOUS, when set, is also accepted for
+ * verification, so rotating the secret logs nobody out. Thread safe.
  */
 #ifndef CV_TOKEN_H
 #define CV_TOKEN_H
@@ -36,7 +38,8 @@ enum cv_status token_issue(const struct cv_config *cfg, const char *user_id, int
                            struct cv_error *err) CV_WARN_UNUSED;
 
 /*
- * Verify a token at time now. CV_ERR_TOKEN_EXPIRED when it is well signed
+ * Verify a token at time now, signed with cfg's secret or its previous
+ * one. CV_ERR_TOKEN_EXPIRED when it is well signed
  * but past exp (+ leeway); CV_ERR_UNAUTHORIZED for everything else (no
  * token, garbage, another algorithm, bad signature, wrong issuer, missing
  * or malformed claims, iat in the future).

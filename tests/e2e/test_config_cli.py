@@ -149,6 +149,6 @@ def test_print_config_refuses_a_bad_configuration(stack):
 
 def test_nginx_upload_cap_is_the_one_cv_api_prints(stack):
     cap = stack.config()["UPLOAD_BODY_MAX"]
-    conf = (stack.state / "nginx" / "cv-analyzer.conf").read_text()
+    conf = (stack.state / "nginx" / "snippets" / "cv-site.conf").read_text()
     caps = re.findall(r"client_max_body_size\s+(\S+);", conf)
     assert cap in caps, caps

@@ -12,7 +12,7 @@ def test_unknown_api_path_is_404_from_the_responder(api):
 
 
 def test_path_outside_the_api_is_404_from_nginx(api):
-    assert_error(api.get("/index.html"), 404, "not_found")
+    assert_error(api.get("/no-such-page.html"), 404, "not_found")
 
 
 def test_wrong_method_is_405_with_allow(api):

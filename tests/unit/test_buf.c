@@ -2,7 +2,8 @@
  * test_buf.c - the bounded buffer of src/base/buf.h: appends up to max and one
  * byte past it (CV_ERR_TOO_LARGE, content unchanged), printf and puts,
  * reset and take, and cv_buf_append_json_string: escapes, UTF-8 kept or
- * replaced by U+FFFD, and all-or-nothing when the literal does not fit.
+ * replaced by U+FFFD, and all-or-nothing when the literal does not fit;
+ * cv_fmt, which tells a cut result from a whole one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -344,6 +345,21 @@ static void test_json_all_or_nothing(void **state)
     cv_buf_free(&b);
 }
 
+/* cv_fmt: fits exactly at size - 1 bytes, reports the cut one byte later. */
+static void test_fmt_reports_a_cut(void **state)
+{
+    char out[6];
+
+    (void)state;
+    assert_true(cv_fmt(out, sizeof(out), "%s-%d", "ab", 12));
+    assert_string_equal(out, "ab-12");
+    assert_false(cv_fmt(out, sizeof(out), "%s-%d", "ab", 123));
+    assert_string_equal(out, "ab-12");
+    assert_true(cv_fmt(out, sizeof(out), "%s", ""));
+    assert_string_equal(out, "");
+    assert_false(cv_fmt(out, 0, "x"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_json_valid_utf8_kept),
         cmocka_unit_test(test_json_invalid_utf8_replaced),
         cmocka_unit_test(test_json_all_or_nothing),
+        cmocka_unit_test(test_fmt_reports_a_cut),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

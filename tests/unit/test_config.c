@@ -5,7 +5,8 @@
  * (one field named after the variable, a message naming it and saying
  * what is expected, no secret echoed), several bad variables at once, the
  * duration/size/int parsers at their limits, the env file being required
- * or not, and the precedence of cv_config_env_file_path.
+ * or not, the precedence of cv_config_env_file_path, and the effective
+ * values as --print-config prints them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +22,8 @@
 
 #include "buf.h"
 #include "config.h"
+#include "cv_limits.h"
+#include "sentry.h"
 
 /* A secret of exactly CV_CONFIG_JWT_SECRET_MIN_BYTES bytes. */
 #define SECRET32 "0123456789abcdef0123456789abcdef"
@@ -380,6 +383,46 @@ static void test_jwt_secret(void **state)
     assert_int_equal(cfg.jwt_secret_len, 5);
     assert_int_equal(load(prod_ok), CV_OK);
     assert_int_equal(cfg.jwt_secret_len, CV_CONFIG_JWT_SECRET_MIN_BYTES);
+    assert_null(cfg.jwt_secret_previous);
+}
+
+static void test_jwt_secret_previous(void **state)
+{
+    char *prod_short[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32,
+                           "JWT_SECRET_PREVIOUS=" SECRET31, NULL };
+    char *prod_ok[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32,
+                        "JWT_SECRET_PREVIOUS=" SECRET32 "-old", NULL };
+    char *empty[] = { "APP_ENV=production", "JWT_SECRET=" SECRET32, "JWT_SECRET_PREVIOUS=", NULL };
+
+    (void)state;
+    assert_refused_env(prod_short, "JWT_SECRET_PREVIOUS", SECRET31);
+    assert_int_equal(load(prod_ok), CV_OK);
+    assert_string_equal(cfg.jwt_secret_previous, SECRET32 "-old");
+    assert_int_equal(cfg.jwt_secret_previous_len, CV_CONFIG_JWT_SECRET_MIN_BYTES + 4);
+    assert_int_equal(load(empty), CV_OK);   /* empty: none */
+    assert_null(cfg.jwt_secret_previous);
+}
+
+static void test_sentry_dsn(void **state)
+{
+    char *bad[] = { "JWT_SECRET=" SECRET32, "SENTRY_DSN=https://o1.ingest.sentry.io/12", NULL };
+    char *no_project[] = { "JWT_SECRET=" SECRET32, "SENTRY_DSN=https://key@host/", NULL };
+    char *ok[] = { "JWT_SECRET=" SECRET32, "SENTRY_DSN=https://abc@o1.ingest.sentry.io/12", NULL };
+    struct cv_sentry_dsn dsn;
+
+    (void)state;
+    assert_refused_env(bad, "SENTRY_DSN", NULL);
+    assert_refused_env(no_project, "SENTRY_DSN", NULL);
+    assert_int_equal(load(ok), CV_OK);
+    assert_string_equal(cfg.sentry_dsn, "https://abc@o1.ingest.sentry.io/12");
+    assert_true(cv_sentry_parse_dsn("https://abc@o1.ingest.sentry.io/12", &dsn));
+    assert_string_equal(dsn.envelope_url, "https://o1.ingest.sentry.io/api/12/envelope/");
+    assert_string_equal(dsn.public_key, "abc");
+    assert_true(cv_sentry_parse_dsn("http://k:s@127.0.0.1:9000/sentry/7", &dsn));
+    assert_string_equal(dsn.envelope_url, "http://127.0.0.1:9000/sentry/api/7/envelope/");
+    assert_string_equal(dsn.public_key, "k");
+    assert_false(cv_sentry_parse_dsn("ftp://k@host/1", &dsn));
+    assert_false(cv_sentry_parse_dsn("https://k@host/abc", &dsn));
 }
 
 static void test_app_env_and_log_level(void **state)
@@ -803,6 +846,60 @@ static void test_env_file_path(void **state)
     free(copy);
 }
 
+/* cv_config_print into memory; the caller frees the text. */
+static char *printed(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+
+    assert_non_null(f);
+    assert_true(cv_config_print(&cfg, f));
+    assert_int_equal(fclose(f), 0);
+    return text;
+}
+
+/* --print-config: every line NAME=value, values that read back the same,
+ * the derived upload cap, and no secret (nor a URL's password) in clear. */
+static void test_print(void **state)
+{
+    char *envp[] = {
+        SECRET, "MAX_FILE_SIZE=2M", "JWT_EXPIRES_IN=2h", "OPENAI_API_KEY=sk-hidden",
+        "MONGODB_URI=mongodb://app:hunter2@db.example:27017/cv",
+        "REDIS_URL=redis://:redispw@cache.example:6380/2", NULL,
+    };
+    char *text;
+    const char *line, *end;
+    size_t lines = 0;
+
+    (void)state;
+    assert_int_equal(load(envp), CV_OK);
+    text = printed();
+    assert_null(strstr(text, SECRET32));
+    assert_null(strstr(text, "sk-hidden"));
+    assert_null(strstr(text, "hunter2"));
+    assert_null(strstr(text, "redispw"));
+    assert_non_null(strstr(text, "\nJWT_SECRET=<set>\n"));
+    assert_non_null(strstr(text, "\nOPENAI_API_KEY=<set>\n"));
+    assert_non_null(strstr(text, "\nSTRIPE_SECRET_KEY=\n"));   /* unset */
+    assert_non_null(strstr(text, "\nMONGODB_URI=mongodb://<set>@db.example:27017/cv\n"));
+    assert_non_null(strstr(text, "\nREDIS_URL=redis://<set>@cache.example:6380/2\n"));
+    assert_non_null(strstr(text, "\nMAX_FILE_SIZE=2097152\n"));
+    assert_non_null(strstr(text, "\nJWT_EXPIRES_IN=7200\n"));
+    assert_non_null(strstr(text, "\nUPLOAD_BODY_MAX=3145728\n"));   /* 2 MiB + 1 MiB room */
+    assert_int_equal(cv_config_upload_body_max(&cfg), 2097152L + CV_UPLOAD_OVERHEAD_MAX_BYTES);
+    for (line = text; *line != '\0'; line = end + 1) {
+        const char *eq = strchr(line, '=');
+
+        end = strchr(line, '\n');
+        assert_non_null(end);   /* every line ends */
+        assert_true(eq != NULL && eq > line && eq < end);
+        lines++;
+    }
+    assert_true(lines >= 30);
+    free(text);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -816,6 +913,8 @@ int main(void)
         T(test_max_file_size),
         T(test_jwt_expires_in),
         T(test_jwt_secret),
+        T(test_jwt_secret_previous),
+        T(test_sentry_dsn),
         T(test_app_env_and_log_level),
         T(test_mongodb_uri),
         T(test_redis_url),
@@ -831,6 +930,7 @@ int main(void)
         T(test_parse_duration),
         T(test_parse_size),
         T(test_env_file_path),
+        T(test_print),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

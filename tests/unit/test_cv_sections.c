@@ -271,6 +271,11 @@ static void test_date_ranges(void **state)
         { "March 2021 - à ce jour", 1, M(2021, 3), PRESENT, true },
         { "since 2020", 1, M(2020, 1), PRESENT, true },
         { "depuis mars 2021", 1, M(2021, 3), PRESENT, true },
+        { "Software Engineer, ManchesterSep. 2017 \xE2\x80\x93 Dec. 2022", 1, M(2017, 9),
+          M(2022, 12), false },
+        { "Groupe, ToulouseJuin 2018 - Janv. 2021", 1, M(2018, 6), M(2021, 1), false },
+        { "grammar 2019", 0, 0, 0, false },
+        { "Chef de projet, NantesDepuis mars 2021", 1, M(2021, 3), PRESENT, true },
         { "2023 - 2019", 0, 0, 0, false },
         { "Paris, 2019", 0, 0, 0, false },
         { "1969 - 1975", 0, 0, 0, false },
@@ -297,6 +302,36 @@ static void test_date_ranges(void **state)
     assert_int_equal(cv_sections_date_ranges("2010 - 2012, 2014 - 2016", 24, PRESENT, r, 1), 1);
 }
 
+static void test_wrapped_date_ranges(void **state)
+{
+    static const char text[] =
+        "Experience\n"
+        "Engineer, Acme, London Jan 2023 -\nPresent\n"
+        "Developer, Contoso Sep. 2017 \xE2\x80\x93 Dec.\n2022\n"
+        "Analyst 2014 - 2016\n2012 - 2013\n";
+    struct cv_layout lay;
+    struct cv_error err;
+    struct cv_date_range r[4];
+    size_t used;
+
+    (void)state;
+    assert_int_equal(cv_sections_parse(text, strlen(text), &lay, &err), CV_OK);
+    assert_int_equal(cv_sections_line_date_ranges(&lay, 1, PRESENT, r, 4, &used), 1);
+    assert_int_equal(used, 2);
+    assert_int_equal(r[0].start, M(2023, 1));
+    assert_true(r[0].ongoing);
+    assert_int_equal(cv_sections_line_date_ranges(&lay, 3, PRESENT, r, 4, &used), 1);
+    assert_int_equal(used, 2);
+    assert_int_equal(r[0].end, M(2022, 12));
+    /* the next line has a range of its own: each line reads alone */
+    assert_int_equal(cv_sections_line_date_ranges(&lay, 5, PRESENT, r, 4, &used), 1);
+    assert_int_equal(used, 1);
+    assert_int_equal(r[0].end, M(2016, 12));
+    assert_int_equal(cv_sections_line_date_ranges(&lay, 6, PRESENT, r, 4, &used), 1);
+    assert_int_equal(used, 1);
+    cv_sections_free(&lay);
+}
+
 static void test_latest_year(void **state)
 {
     (void)state;
@@ -317,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_line_limit_both_sides),
         cmocka_unit_test(test_contact),
         cmocka_unit_test(test_date_ranges),
+        cmocka_unit_test(test_wrapped_date_ranges),
         cmocka_unit_test(test_latest_year),
     };
 

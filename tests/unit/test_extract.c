@@ -570,10 +570,10 @@ static void test_pdf_no_text(void **state)
     (void)state;
     /* a page that only draws (what a scanned CV looks like to a text reader) */
     make_pdf("scan.pdf", 1, "0.5 g 72 72 468 648 re f 0 0 m 612 792 l S", path, sizeof(path));
-    expect_error(path, EXTRACT_PDF, NULL, CV_ERR_DOCUMENT, "no extractable text");
+    expect_error(path, EXTRACT_PDF, NULL, CV_ERR_DOCUMENT, EXTRACT_PDF_NO_TEXT_MESSAGE);
     /* text made of spaces only */
     make_pdf("blank.pdf", 1, "BT /F1 12 Tf 72 712 Td (   ) Tj ET", path, sizeof(path));
-    expect_error(path, EXTRACT_PDF, NULL, CV_ERR_DOCUMENT, "no extractable text");
+    expect_error(path, EXTRACT_PDF, NULL, CV_ERR_DOCUMENT, EXTRACT_PDF_NO_TEXT_MESSAGE);
 }
 
 static void test_pdf_damaged(void **state)

@@ -908,6 +908,39 @@ static void test_long_target_role_is_bounded(void **state)
     free(role);
 }
 
+/* The strongest CV still gets advice it can act on, with or without a
+ * job offer, in its own language. */
+static void test_strong_cv_gets_two_suggestions(void **state)
+{
+    struct run a = analyze(cv_strong, NULL, NULL, NULL, false);
+    struct run b = analyze(cv_strong, jd_backend, NULL, NULL, false);
+    struct run c = analyze(cv_strong, NULL, NULL, "fr", false);
+
+    (void)state;
+    assert_true(json_object_array_length(get(a.result, "suggestions")) >= 2);
+    assert_true(list_mentions(get(a.result, "suggestions"), "Paste the job offer"));
+    assert_true(json_object_array_length(get(b.result, "suggestions")) >= 2);
+    assert_false(list_mentions(get(b.result, "suggestions"), "Paste the job offer"));
+    assert_true(list_mentions(get(c.result, "suggestions"), "Collez l'offre"));
+    run_free(&a);
+    run_free(&b);
+    run_free(&c);
+}
+
+/* A Word page header puts the contact line above the name. */
+static void test_name_after_contact_header(void **state)
+{
+    struct run r = analyze("jane.doe@example.com \xc2\xb7 +44 7700 900123\n"
+                           "JANE DOE\nSenior Software Engineer\n\nExperience\n"
+                           "Acme, London\nJan 2020 - Present\n- Led 4 teams\n",
+                           NULL, NULL, NULL, true);
+
+    (void)state;
+    assert_non_null(r.md);
+    assert_memory_equal(r.md, "# JANE DOE\n", strlen("# JANE DOE\n"));
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -933,6 +966,8 @@ int main(void)
         cmocka_unit_test(test_job_description_limit_both_sides),
         cmocka_unit_test(test_keyword_list_limit),
         cmocka_unit_test(test_long_target_role_is_bounded),
+        cmocka_unit_test(test_strong_cv_gets_two_suggestions),
+        cmocka_unit_test(test_name_after_contact_header),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,6 +77,12 @@ static void test_controls_and_invisible(void **state)
     check("\xef\xbb\xbfJane", "Jane");              /* BOM */
     check("Ja\xe2\x80\x8bne\xe2\x81\xa0!", "Jane!");/* zero width space, word joiner */
     check_n("a\0b", 3, "ab");                       /* NUL is a control */
+    /* private use (icon fonts): U+F095, U+F0E0, plane 15 */
+    check("\xef\x82\x95 +44 20 7946 0958", "+44 20 7946 0958");
+    check("a\xef\x83\xa0" "b\xf3\xb0\x80\x80" "c", "abc");
+    /* T1-encoded en and em dashes of pdflatex, as control characters */
+    check("Sep. 2017 \x15 Mar. 2024", "Sep. 2017 - Mar. 2024");
+    check("2019\x16" "2020", "2019-2020");
 }
 
 static void test_ligatures(void **state)
@@ -104,6 +110,11 @@ static void test_hyphenation(void **state)
     /* soft hyphen: a hyphen at a line end, nothing within a line */
     check("develop\xc2\xad\nment", "development");
     check("develop\xc2\xadment", "development");
+    /* ... and a dash where it stands alone between spaces */
+    check("Jun. 2018 \xc2\xad Jan. 2021", "Jun. 2018 - Jan. 2021");
+    /* a link keeps its hyphen at a line end, and is joined */
+    check("linkedin.com/in/alex-\nmorgan", "linkedin.com/in/alex-morgan");
+    check("jean-\npaul@example.fr", "jean-paul@example.fr");
     /* U+2010 hyphen and U+2011 non-breaking hyphen */
     check("full\xe2\x80\x90stack full\xe2\x80\x91time", "full-stack full-time");
 }

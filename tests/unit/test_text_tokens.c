@@ -2,7 +2,8 @@
  * test_text_tokens.c - folding (accents, ligature letters, symbols, cuts
  * on a full buffer), tokens with their original spans, the token limit on
  * both sides, stopwords and language, phrase matching with its plural and
- * "CI/CD" variants, keywords of a job description, skills and roles.
+ * "CI/CD" variants, keywords of a job description, skills and roles, and
+ * the whitespace-collapsing copy with both sides of its cut.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -229,6 +230,48 @@ static void test_skills_and_roles(void **state)
     text_tokens_doc_free(&doc);
 }
 
+/* Letters kept, '-' dropped, anything else a separator. */
+static enum text_squeeze letters_only(const unsigned char *c, size_t len, const char *out,
+                                      size_t out_len)
+{
+    (void)out;
+    (void)out_len;
+    if (len == 1 && c[0] == '-')
+        return TEXT_SQUEEZE_DROP;
+    return len > 1 || (c[0] >= 'a' && c[0] <= 'z') ? TEXT_SQUEEZE_KEEP : TEXT_SQUEEZE_SPACE;
+}
+
+static void squeeze_eq(size_t size, const char *in, bool mark_cut, const char *want)
+{
+    char out[64];
+    size_t n;
+
+    assert_true(size <= sizeof(out));
+    n = text_tokens_squeeze(out, size, in, strlen(in), letters_only, mark_cut);
+    assert_string_equal(out, want);
+    assert_int_equal(n, strlen(want));
+}
+
+static void test_squeeze(void **state)
+{
+    (void)state;
+    squeeze_eq(64, "  ab \t\n cd  ", false, "ab cd");            /* runs as one, none at ends */
+    squeeze_eq(64, "a-b--c", false, "abc");                       /* dropped, not a separator */
+    squeeze_eq(64, "a\xFF\xC3" "b", false, "ab");                /* invalid bytes dropped */
+    squeeze_eq(64, "\xC3\xA9t\xC3\xA9", false, "\xC3\xA9t\xC3\xA9"); /* "été" whole */
+    /* size 6 holds 5 bytes: "ab cd" fits exactly, one more letter is cut */
+    squeeze_eq(6, "ab cd", false, "ab cd");
+    squeeze_eq(6, "ab cde", false, "ab cd");
+    squeeze_eq(6, "ab cd ", false, "ab cd");                      /* a trailing space cuts nothing */
+    /* mark_cut keeps 3 bytes for "…": 8 bytes hold "ab" + " " + "c" + "…" */
+    squeeze_eq(9, "ab cd", true, "ab cd");
+    squeeze_eq(8, "ab cd", true, "ab c\xE2\x80\xA6");
+    /* never inside a character: "é" needs 2 bytes, 1 is left */
+    squeeze_eq(3, "a\xC3\xA9", false, "a");
+    squeeze_eq(1, "abc", true, "");
+    squeeze_eq(4, "abcd", true, "abc");                            /* no room to mark the cut */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_doc_has),
         cmocka_unit_test(test_job_description_keywords),
         cmocka_unit_test(test_skills_and_roles),
+        cmocka_unit_test(test_squeeze),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
 /*
  * test_token.c - HS256 tokens: issue, verify, and every rejection (none,
  * HS512 with the same secret, expired, tampered payload, wrong secret,
- * wrong issuer, garbage, over-long).
+ * wrong issuer, garbage, over-long), and the previous secret accepted
+ * after a rotation.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -162,6 +163,38 @@ static void test_rejects_wrong_secret_issuer_and_claims(void **state)
     }
 }
 
+#define OLD_SECRET "old-secret-old-secret-old-secret"
+
+/* Rotation: tokens of the old secret verify while JWT_SECRET_PREVIOUS
+ * holds it, and not once it is gone; new tokens use the new secret only. */
+static void test_previous_secret_verifies_after_rotation(void **state)
+{
+    const char *jti = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
+    char *old = forge(JWT_ALG_HS256, OLD_SECRET, USER, NOW, NOW + 60, "cv-analyzer", jti);
+    char *other = forge(JWT_ALG_HS256, "another-secret-another-secret-xx", USER, NOW, NOW + 60,
+                        "cv-analyzer", jti);
+    struct token_claims seen, issued;
+    struct cv_error err;
+    char *fresh = NULL;
+
+    (void)state;
+    assert_int_equal(verify(old, NULL), CV_ERR_UNAUTHORIZED);
+    cfg.jwt_secret_previous = OLD_SECRET;
+    cfg.jwt_secret_previous_len = strlen(OLD_SECRET);
+    assert_int_equal(verify(old, &seen), CV_OK);
+    assert_string_equal(seen.sub, USER);
+    assert_int_equal(verify(other, NULL), CV_ERR_UNAUTHORIZED);
+
+    assert_int_equal(token_issue(&cfg, USER, NOW, &fresh, &issued, &err), CV_OK);
+    cfg.jwt_secret_previous = NULL;
+    cfg.jwt_secret_previous_len = 0;
+    assert_int_equal(verify(fresh, NULL), CV_OK);   /* signed with the current secret */
+    assert_int_equal(verify(old, NULL), CV_ERR_UNAUTHORIZED);
+    free(old);
+    free(other);
+    free(fresh);
+}
+
 static void test_rejects_tampered_payload(void **state)
 {
     struct token_claims c;
@@ -205,6 +238,7 @@ int main(void)
         cmocka_unit_test_setup(test_expiry_and_leeway, setup),
         cmocka_unit_test_setup(test_rejects_iat_in_the_future, setup),
         cmocka_unit_test_setup(test_rejects_wrong_secret_issuer_and_claims, setup),
+        cmocka_unit_test_setup(test_previous_secret_verifies_after_rotation, setup),
         cmocka_unit_test_setup(test_rejects_tampered_payload, setup),
         cmocka_unit_test_setup(test_rejects_garbage_and_sizes, setup),
     };

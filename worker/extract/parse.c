@@ -53,6 +53,46 @@ static int xc_append_str(struct xchild *xc, const char *s)
 
 /* ---- PDF (poppler-glib) ---- */
 
+/*
+ * Append a page's text, breaking a line where poppler joined two pieces
+ * across a wide blank: the columns of a two-column CV ("Contact" beside
+ * "Summary" came out as "ContactSummary", a sidebar's phone number glued to
+ * the main column's line just above it). A real space
+ * is a character of its own, so only a gap with no character in it wider
+ * than XC_PDF_COLUMN_GAP_EM glyph heights splits. Without a layout the
+ * text goes as poppler gave it.
+ */
+#define XC_PDF_COLUMN_GAP_EM 1.5
+static int xc_pdf_page_text(struct xchild *xc, PopplerPage *page, const char *text)
+{
+    PopplerRectangle *rects = NULL;
+    guint nrects = 0, k = 0;
+    const char *p = text, *from = text;
+    int ok = 1;
+
+    if (!poppler_page_get_text_layout(page, &rects, &nrects))
+        return xc_append_str(xc, text);
+    while (*p != '\0' && k < nrects && ok) {
+        const char *next = g_utf8_next_char(p);
+
+        if (k > 0 && *p != '\n' && p[-1] != '\n' && p[-1] != ' ' && *p != ' ') {
+            const PopplerRectangle *a = &rects[k - 1], *b = &rects[k];
+            double h = b->y2 - b->y1;
+
+            if (h > 0 && b->x1 - a->x2 > XC_PDF_COLUMN_GAP_EM * h) {
+                ok = xc_append(xc, from, (size_t)(p - from)) && xc_append_str(xc, "\n");
+                from = p;
+            }
+        }
+        p = next;
+        k++;
+    }
+    if (ok)
+        ok = xc_append_str(xc, from);
+    g_free(rects);
+    return ok;
+}
+
 enum xwire_reason extract_parse_pdf(struct xchild *xc)
 {
     GBytes *bytes;
@@ -85,7 +125,7 @@ enum xwire_reason extract_parse_pdf(struct xchild *xc)
             continue;
         text = poppler_page_get_text(page);
         more = (i == 0 || xc_append_str(xc, "\n\n")) &&
-               (text == NULL || xc_append_str(xc, text));
+               (text == NULL || xc_pdf_page_text(xc, page, text));
         g_free(text);
         g_object_unref(page);
         if (!more)
