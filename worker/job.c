@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +19,8 @@
 #include "extract.h"
 #include "heuristic.h"
 #include "llm.h"
+#include "llm_cache.h"
 #include "log.h"
-#include "redis_keys.h"
 #include "sentry.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
@@ -74,30 +75,28 @@ static bool is_transient(enum cv_status st)
            st == CV_ERR_NOMEM;
 }
 
-/* The LLM, through the Redis cache of identical requests. */
-static enum cv_status analyze_llm(struct job_slot *slot, const struct llm_request *req,
-                                  struct job_answer *out, long *retry_after_s,
-                                  struct cv_error *err)
+/* The LLM, through the Redis cache of identical requests (the entry is
+ * referenced by the analysis, so deleting the analysis deletes it). */
+static enum cv_status analyze_llm(struct job_slot *slot, const char *analysis_id,
+                                  const struct llm_request *req, struct job_answer *out,
+                                  long *retry_after_s, struct cv_error *err)
 {
     const struct cv_config *cfg = slot->ctx.cfg;
     struct llm_answer ans;
     struct cv_error cache_err;
-    redisReply *rep = NULL;
     char key[65];
-    char *json;
+    char *json = NULL;
     enum cv_status st;
-    bool cached = false;
+    bool cached = false, found = false;
 
     memset(&ans, 0, sizeof(ans));
     llm_cache_key(cfg, req, key);
     cv_error_clear(&cache_err);
-    if (cv_redis_command(slot->ctx.redis, true, &rep, &cache_err,
-                         "GET " CV_KEY_LLM_CACHE_PREFIX "%s", key) == CV_OK) {
-        if (rep->type == REDIS_REPLY_STRING &&
-            llm_answer_from_json(rep->str, &ans, &cache_err) == CV_OK)
-            cached = true;
-        freeReplyObject(rep);
-    }
+    if (llm_cache_get(slot->ctx.redis, key, analysis_id, JOB_LLM_CACHE_TTL_S, &json, &found,
+                      &cache_err) == CV_OK && found &&
+        llm_answer_from_json(json, &ans, &cache_err) == CV_OK)
+        cached = true;
+    free(json);
     if (!cached) {
         st = llm_analyze(cfg, req, &ans, retry_after_s, err);
         if (st != CV_OK) {
@@ -105,11 +104,10 @@ static enum cv_status analyze_llm(struct job_slot *slot, const struct llm_reques
             return st;
         }
         json = llm_answer_to_json(&ans);
-        if (json != NULL &&
-            cv_redis_command(slot->ctx.redis, false, &rep, &cache_err,
-                             "SET " CV_KEY_LLM_CACHE_PREFIX "%s %s EX %d",
-                             key, json, JOB_LLM_CACHE_TTL_S) == CV_OK)
-            freeReplyObject(rep);
+        if (json != NULL && llm_cache_put(slot->ctx.redis, key, analysis_id, json,
+                                          JOB_LLM_CACHE_TTL_S, &cache_err) != CV_OK)
+            cv_log_error_detail(CV_LOG_WARN, slot->ctx.request_id, cache_err.message,
+                                "LLM answer not cached");
         free(json);
         worker_metrics_tokens(slot->ctx.redis, ans.model, ans.prompt_tokens,
                               ans.completion_tokens);
@@ -147,7 +145,7 @@ static enum cv_status analyze(struct job_slot *slot, const struct analysis *a, c
         struct llm_request req = { text, len, a->options.job_description,
                                    a->options.target_role, lang, a->options.optimize,
                                    slot->ctx.request_id };
-        st = analyze_llm(slot, &req, out, retry_after_s, err);
+        st = analyze_llm(slot, a->id, &req, out, retry_after_s, err);
     } else {
         struct heuristic_input in = {
             .text = text, .text_len = len,
@@ -240,11 +238,10 @@ static enum job_outcome job_leased(struct job_slot *slot, const struct queue_job
     struct job_answer answer;
     struct analysis a;
     struct cv_error err;
-    char path[PATH_MAX + 256];
     enum job_outcome outcome;
     enum cv_status st;
     long retry_after_s = 0;
-    int attempts;
+    int attempts, doc_fd = -1;
 
     cv_error_clear(&err);
     st = analysis_repo_get(ctx, job->analysis_id, NULL, false, &a, &err);
@@ -264,9 +261,11 @@ static enum job_outcome job_leased(struct job_slot *slot, const struct queue_job
     analysis_events_publish_id(ctx, a.id);
     memset(&text, 0, sizeof(text));
     memset(&answer, 0, sizeof(answer));
-    (void)snprintf(path, sizeof(path), "%s/%s.%s", slot->tmp_dir, a.id, slot->consumer);
-    (void)unlink(path);
-    st = storage_fetch(ctx->cfg, a.file_key, path, &err);
+    /* The working copy is a memfd: memory with no name, gone with the job
+     * or with the process, so a crash never strands a copy of a CV. */
+    doc_fd = memfd_create("cv-document", MFD_CLOEXEC);
+    st = doc_fd >= 0 ? storage_fetch(ctx->cfg, a.file_key, doc_fd, &err)
+                     : cv_error_set(&err, CV_ERR_IO, "memfd_create failed");
     if (st == CV_ERR_NOT_FOUND) {
         outcome = permanent(slot, job, "the uploaded file is missing");
         goto done;
@@ -276,8 +275,9 @@ static enum job_outcome job_leased(struct job_slot *slot, const struct queue_job
         goto done;
     }
     extract_limits_default(&limits);
-    st = extract_text(path, format_of(a.mime_type), &limits, &text, &err);
-    (void)unlink(path);
+    st = extract_text_fd(doc_fd, format_of(a.mime_type), &limits, &text, &err);
+    (void)close(doc_fd);
+    doc_fd = -1;
     if (st != CV_OK) {
         outcome = is_transient(st) && st != CV_ERR_TIMEOUT
                       ? transient(slot, job, attempts, 0, err.message)
@@ -294,6 +294,16 @@ static enum job_outcome job_leased(struct job_slot *slot, const struct queue_job
         text.text[JOB_TEXT_STORED_MAX_BYTES] = '\0';   /* extract caps below this already */
     st = analysis_repo_complete(ctx, a.id, answer.result, answer.optimized, text.text,
                                 answer.analyzer, &err);
+    if (st == CV_ERR_NOT_FOUND) {
+        /* Deleted while it ran: the deletion may have forgotten the LLM
+         * cache entry before this job wrote it. */
+        cv_error_clear(&err);
+        if (llm_cache_forget(ctx->redis, a.id, &err) != CV_OK)
+            cv_log_error_detail(CV_LOG_WARN, ctx->request_id, err.message,
+                                "LLM cache entry of deleted analysis %s kept", a.id);
+        outcome = JOB_DROPPED;
+        goto done;
+    }
     if (st != CV_OK) {
         outcome = transient(slot, job, attempts, 0, "database unavailable");
         goto done;
@@ -301,7 +311,8 @@ static enum job_outcome job_leased(struct job_slot *slot, const struct queue_job
     cv_log(CV_LOG_INFO, ctx->request_id, "analysis %s completed", a.id);
     outcome = JOB_COMPLETED;
 done:
-    (void)unlink(path);
+    if (doc_fd >= 0)
+        (void)close(doc_fd);
     job_answer_free(&answer);
     extract_result_free(&text);
     analysis_free(&a);

@@ -1,7 +1,7 @@
 /*
  * job.h - one analysis job, start to end, as the worker runs it:
- * lease the analysis, load it, fetch its file, extract the text in a
- * sandboxed child, analyze it (LLM when OPENAI_API_KEY is set, else the
+ * lease the analysis, load it, fetch its file into a memfd, extract the
+ * text with the confined cv-extract program, analyze it (LLM when OPENAI_API_KEY is set, else the
  * offline heuristic analyzer), store the result.
  *
  * Idempotent: a job for an analysis already completed or failed, or
@@ -35,14 +35,13 @@ enum job_outcome {
     JOB_DROPPED,        /* nothing to do (deleted, already done); acknowledge */
     JOB_BUSY,           /* leased by another worker: leave it pending */
     JOB_INTERRUPTED,    /* could not even record the outcome: leave it pending,
-                           it will be taken over after the visibility timeout */
+                           it will be taken over once its heartbeats stop */
 };
 
 /* The context of one job slot (one thread): ctx plus who we are. */
 struct job_slot {
     struct cv_ctx ctx;
     char consumer[128];         /* "<host>-<pid>-<slot>": stream consumer, lease owner */
-    char tmp_dir[PATH_MAX];     /* where fetched files go for extraction */
 };
 
 enum job_outcome job_run(struct job_slot *slot, const struct queue_job *job);

@@ -3,7 +3,9 @@
  */
 #include "worker.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include "clock.h"
 #include "cv_limits.h"
 #include "db.h"
+#include "extract.h"
 #include "job.h"
 #include "log.h"
 #include "notifier.h"
@@ -26,6 +29,9 @@
 #include "runtime.h"
 #include "timefmt.h"
 #include "worker_metrics.h"
+
+/* Where releases before memfd working copies put them, under UPLOAD_DIR. */
+#define WORKER_LEGACY_WORK_DIR ".work"
 
 /* The main thread checks MongoDB and Redis every this many polls while they
  * answer (every poll while they do not). */
@@ -38,7 +44,6 @@ struct worker_shared {
     struct cv_runtime rt;
     atomic_bool *stop;
     char host[64];
-    char tmp_dir[PATH_MAX];
 };
 
 struct worker_thread {
@@ -49,11 +54,17 @@ struct worker_thread {
 
 /*
  * The heartbeat of a job in progress: a thread of its own (with its own
- * Redis connection) renews the lease and resets the job's idle time every
- * third of JOB_VISIBILITY_TIMEOUT, so a long job (a slow LLM) is never
- * taken over while its worker is alive; a dead worker's job is, once its
- * heartbeats stop.
+ * Redis connection) renews the lease and resets the job's idle time
+ * WORKER_HEARTBEATS_PER_LEASE times per JOB_VISIBILITY_TIMEOUT, so a long
+ * job (a slow LLM) is never taken over while its worker is alive, and a
+ * dead worker's job is, once a whole period and one beat went by without
+ * a beat (six beats missed). Waits
+ * are on CLOCK_MONOTONIC: a wall-clock step neither skips nor floods beats.
  */
+#define WORKER_HEARTBEATS_PER_LEASE 5
+/* Shortest interval between beats, whatever JOB_VISIBILITY_TIMEOUT says. */
+#define WORKER_HEARTBEAT_MIN_MS 200
+
 struct heartbeat {
     pthread_t tid;
     pthread_mutex_t mu;
@@ -65,29 +76,43 @@ struct heartbeat {
     const char *owner;
 };
 
+/* Milliseconds between two beats of a job's heartbeat. */
+static long heartbeat_every_ms(const struct cv_config *cfg)
+{
+    long every_ms = cfg->job_visibility_timeout_s * 1000 / WORKER_HEARTBEATS_PER_LEASE;
+
+    return every_ms < WORKER_HEARTBEAT_MIN_MS ? WORKER_HEARTBEAT_MIN_MS : every_ms;
+}
+
+/* How long a job must have gone without a beat before another consumer
+ * takes it over: the lease, renewed at the same beat just before the idle
+ * time is reset, has then surely expired too, so the taker does not find
+ * the dead worker's lease still held and leave the job for another period. */
+static long takeover_idle_ms(const struct cv_config *cfg)
+{
+    return cfg->job_visibility_timeout_s * 1000 + heartbeat_every_ms(cfg);
+}
+
 static void *heartbeat_main(void *arg)
 {
     struct heartbeat *hb = arg;
     long lease_ms = hb->cfg->job_visibility_timeout_s * 1000;
-    long every_ms = lease_ms / 3 > 200 ? lease_ms / 3 : 200;
+    long every_ms = heartbeat_every_ms(hb->cfg);
     struct cv_redis redis;
+    struct timespec next;
 
     cv_redis_init(&redis, hb->cfg);
+    cv_clock_now(&next);
     pthread_mutex_lock(&hb->mu);
     while (!hb->stop) {
-        struct timespec until;
         struct cv_error err;
         bool held = true;
 
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += every_ms / 1000;
-        until.tv_nsec += (every_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        if (pthread_cond_timedwait(&hb->cv, &hb->mu, &until) == 0 || hb->stop)
-            continue;
+        cv_ts_add_ms(&next, every_ms);
+        while (!hb->stop && pthread_cond_timedwait(&hb->cv, &hb->mu, &next) != ETIMEDOUT)
+            ;
+        if (hb->stop)
+            break;
         pthread_mutex_unlock(&hb->mu);
         cv_error_clear(&err);
         if (cv_queue_heartbeat(&redis, hb->job, hb->owner, lease_ms, &held, &err) != CV_OK)
@@ -95,6 +120,8 @@ static void *heartbeat_main(void *arg)
         else if (!held)
             cv_log(CV_LOG_WARN, NULL, "lease of analysis %s lost", hb->job->analysis_id);
         pthread_mutex_lock(&hb->mu);
+        /* A beat that ran late is not followed by a burst of catch-up beats. */
+        cv_clock_now(&next);
     }
     pthread_mutex_unlock(&hb->mu);
     cv_redis_close(&redis);
@@ -104,9 +131,14 @@ static void *heartbeat_main(void *arg)
 static void heartbeat_start(struct heartbeat *hb, const struct cv_config *cfg,
                             const struct queue_job *job, const char *owner)
 {
+    pthread_condattr_t attr;
+
     memset(hb, 0, sizeof(*hb));
     pthread_mutex_init(&hb->mu, NULL);
-    pthread_cond_init(&hb->cv, NULL);
+    pthread_condattr_init(&attr);
+    (void)pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&hb->cv, &attr);
+    pthread_condattr_destroy(&attr);
     hb->cfg = cfg;
     hb->job = job;
     hb->owner = owner;
@@ -175,7 +207,6 @@ static void *worker_thread_main(void *arg)
     slot.ctx = cv_runtime_ctx(&sh->rt, &conns, NULL);
     (void)snprintf(slot.consumer, sizeof(slot.consumer), "%s-%ld-%u", sh->host, (long)getpid(),
                    wt->index);
-    (void)snprintf(slot.tmp_dir, sizeof(slot.tmp_dir), "%s", sh->tmp_dir);
     while (!atomic_load(sh->stop)) {
         struct queue_job job;
         struct cv_error err;
@@ -186,9 +217,8 @@ static void *worker_thread_main(void *arg)
         cv_clock_now(&now);
         if (cv_ts_diff_ms(&last_reclaim, &now) >= WORKER_RECLAIM_EVERY_MS) {
             last_reclaim = now;
-            if (cv_queue_claim_stale(&conns.redis, slot.consumer,
-                                     sh->cfg->job_visibility_timeout_s * 1000, &job, &got,
-                                     &err) == CV_OK && got)
+            if (cv_queue_claim_stale(&conns.redis, slot.consumer, takeover_idle_ms(sh->cfg),
+                                     &job, &got, &err) == CV_OK && got)
                 cv_log(CV_LOG_WARN, job.request_id[0] ? job.request_id : NULL,
                        "took over job %s of a worker that stopped answering", job.entry_id);
         }
@@ -241,6 +271,38 @@ static void worker_housekeeping(struct cv_ctx *ctx, unsigned tick)
         cv_log(CV_LOG_INFO, NULL, "sweep queued %zu stranded analyses", n);
 }
 
+/*
+ * Working copies of documents are memfds now, which die with the process.
+ * Releases before them fetched each document into UPLOAD_DIR/.work, where
+ * a killed worker left it: remove what they stranded, then the directory.
+ */
+static void worker_remove_stranded_copies(const struct cv_config *cfg)
+{
+    char dir[PATH_MAX];
+    struct dirent *e;
+    size_t removed = 0;
+    DIR *d;
+    int n, dfd;
+
+    if (cfg->upload_dir == NULL)
+        return;
+    n = snprintf(dir, sizeof(dir), "%s/" WORKER_LEGACY_WORK_DIR, cfg->upload_dir);
+    if (n < 0 || (size_t)n >= sizeof(dir) || (d = opendir(dir)) == NULL)
+        return;
+    dfd = dirfd(d);
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (unlinkat(dfd, e->d_name, 0) == 0)
+            removed++;
+    }
+    closedir(d);
+    (void)rmdir(dir);
+    if (removed > 0)
+        cv_log(CV_LOG_WARN, NULL, "removed %zu working copies a stopped worker left in %s",
+               removed, dir);
+}
+
 int worker_run(const struct cv_config *cfg, atomic_bool *stop)
 {
     struct worker_shared shared;
@@ -249,6 +311,7 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     struct cv_thread_conns conns;
     struct cv_ctx ctx;
     struct cv_error err;
+    char program[PATH_MAX];
     bool deps_ok = true;   /* so that a first failure is logged */
     unsigned tick = 0;
     int i, started = 0;
@@ -258,11 +321,13 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     shared.stop = stop;
     if (gethostname(shared.host, sizeof(shared.host) - 1) != 0)
         (void)snprintf(shared.host, sizeof(shared.host), "worker");
-    if (!cv_fmt(shared.tmp_dir, sizeof(shared.tmp_dir), "%s/.work", cfg->upload_dir) ||
-        (mkdir(shared.tmp_dir, 0700) != 0 && errno != EEXIST)) {
-        const char *t = getenv("TMPDIR");
-        (void)snprintf(shared.tmp_dir, sizeof(shared.tmp_dir), "%s", t ? t : "/tmp");
+    if (extract_set_program(cfg->extract_program, &err) != CV_OK ||
+        extract_program(program, sizeof(program), &err) != CV_OK) {
+        cv_log_error_detail(CV_LOG_ERROR, NULL, err.message,
+                            "EXTRACT_PROGRAM: the text extractor cannot be run");
+        return 1;
     }
+    worker_remove_stranded_copies(cfg);
     cv_error_clear(&err);
     /* The job threads, the e-mail notifier and this one, which checks
      * dependencies. */

@@ -284,9 +284,10 @@ enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const ch
 }
 
 enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
-                                        enum cv_status (*on_key)(struct cv_ctx *ctx,
-                                                                 const char *key,
-                                                                 struct cv_error *err),
+                                        enum cv_status (*on_record)(struct cv_ctx *ctx,
+                                                                    const char *id,
+                                                                    const char *key,
+                                                                    struct cv_error *err),
                                         struct cv_error *err)
 {
     bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, proj;
@@ -309,10 +310,15 @@ enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
     coll = analyses(ctx);
     cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
     while (st == CV_OK && mongoc_cursor_next(cur, &doc)) {
-        char key[STORAGE_KEY_MAX];
+        char key[STORAGE_KEY_MAX], id[USER_ID_HEX_LEN + 1];
+        bson_iter_t it;
+
         bson_get_utf8(doc, "fileKey", key, sizeof(key));
-        if (key[0] != '\0')
-            st = on_key(ctx, key, err);
+        if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it))
+            bson_oid_to_string(bson_iter_oid(&it), id);
+        else
+            id[0] = '\0';
+        st = on_record(ctx, id, key, err);
     }
     if (st == CV_OK && mongoc_cursor_error(cur, &berr))
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "list for erasure: %s", berr.message);

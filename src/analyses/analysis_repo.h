@@ -56,11 +56,14 @@ enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const
 enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const char *user_id,
                                     char *key_out, struct cv_error *err) CV_WARN_UNUSED;
 
-/* Delete every record of user_id; calls on_key for each file key first. */
+/* Delete every record of user_id; first calls on_record with each
+ * record's id and file key ("" when it has none), and stops at its first
+ * failure, deleting nothing. */
 enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
-                                        enum cv_status (*on_key)(struct cv_ctx *ctx,
-                                                                 const char *key,
-                                                                 struct cv_error *err),
+                                        enum cv_status (*on_record)(struct cv_ctx *ctx,
+                                                                    const char *id,
+                                                                    const char *key,
+                                                                    struct cv_error *err),
                                         struct cv_error *err) CV_WARN_UNUSED;
 
 /* failed -> queued for a retry (error and times cleared); the caller

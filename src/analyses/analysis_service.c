@@ -17,6 +17,7 @@
 #include "analysis_events.h"
 #include "analysis_repo.h"
 #include "lease.h"
+#include "llm_cache.h"
 #include "log.h"
 #include "queue.h"
 #include "quota.h"
@@ -136,6 +137,15 @@ enum cv_status analysis_delete(struct cv_ctx *ctx, const char *id, const char *u
     st = analysis_repo_delete(ctx, id, user_id, key, err);
     if (st == CV_OK && key[0] != '\0')
         undo_file(ctx, key);   /* a left-over file is logged, not fatal */
+    if (st == CV_OK) {
+        struct cv_error e;
+
+        /* The LLM answer quotes the CV: it goes with the analysis. */
+        cv_error_clear(&e);
+        if (llm_cache_forget(ctx->redis, id, &e) != CV_OK)
+            cv_log_error_detail(CV_LOG_ERROR, ctx->request_id, e.message,
+                                "could not forget the LLM answer of analysis %s", id);
+    }
     return st;
 }
 

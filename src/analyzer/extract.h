@@ -1,14 +1,16 @@
 /*
  * extract.h - the text of an untrusted CV file (PDF, DOCX, plain text), read
- * in a confined child process (src/, used by cv-worker).
+ * by the cv-extract program in a confined process (src/, used by cv-worker).
  *
  * What a reader must know first: parsing never happens in the caller's
- * process. Each call forks a child that maps the file, drops to resource
- * limits (address space, CPU time, no file writes, few descriptors, no core
- * dump, no new processes) and a seccomp filter, parses, and writes the raw
- * text to a pipe; the parent waits under a wall-time deadline, size-checks
- * what comes back and normalises it (text_normalize.h). A crash, a bomb or
- * an endless document costs the child, never the worker.
+ * process, and the caller never forks. Each call starts cv-extract
+ * (worker/extract/) with posix_spawn, the document on its standard input;
+ * the program limits itself (address space, CPU time, no file writes, few
+ * descriptors, no core dump, no new processes), installs a seccomp filter,
+ * parses and writes the raw text on its standard output (extract_wire.h).
+ * This side waits under a wall-time deadline, size-checks what comes back
+ * and normalises it (text_normalize.h). A crash, a bomb or an endless
+ * document costs the extractor, never the worker.
  */
 #ifndef CV_EXTRACT_H
 #define CV_EXTRACT_H
@@ -23,16 +25,16 @@
 /* Text handed to the analyzer: a long CV is ~30 KiB of text; 200 KiB keeps
  * an LLM prompt bounded while never cutting a real CV. */
 #define EXTRACT_TEXT_MAX_BYTES (200 * 1024)
-/* Raw text the child may send, per byte of EXTRACT_TEXT_MAX_BYTES: raw
+/* Raw text the extractor may send, per byte of EXTRACT_TEXT_MAX_BYTES: raw
  * layout text carries spaces and blank lines that normalisation removes. */
 #define EXTRACT_RAW_PER_TEXT_BYTE 4
-/* Wall time of one extraction, child start to reaped. A CV parses in well
+/* Wall time of one extraction, extractor started to reaped. A CV parses in well
  * under a second; 20 s also bounds how long a graceful stop waits. */
 #define EXTRACT_WALL_TIMEOUT_MS 20000
-/* CPU time of the child (soft limit: SIGXCPU; the hard limit is one second
+/* CPU time of the extractor (soft limit: SIGXCPU; the hard limit is one second
  * more, then SIGKILL). Below the wall time so a busy loop dies first. */
 #define EXTRACT_CPU_S 15
-/* Address space the child may add to what it inherits from the worker, on
+/* Address space the extractor may add to what it maps at start, on
  * top of the mapped file: poppler needs some room for fonts and pages. */
 #define EXTRACT_MEMORY_BYTES (768UL * 1024 * 1024)
 /* Pages of a PDF: a CV has 1 to 5; refuse rather than read a book. */
@@ -48,8 +50,8 @@
 #define EXTRACT_DOCX_TOTAL_MAX_BYTES (16L * 1024 * 1024)
 /* Header and footer parts read (Word makes at most 3 of each per section). */
 #define EXTRACT_DOCX_MAX_HEADER_PARTS 32
-/* Descriptors the child may open (it needs none after it starts; this only
- * has to exceed the descriptor numbers it inherits and keeps). */
+/* Descriptors the extractor may open (it needs none after it starts; this
+ * only has to exceed the descriptor numbers it keeps). */
 #define EXTRACT_CHILD_MAX_FDS 64
 
 /* The error of a PDF with no text layer: what the user can do about it. */
@@ -81,12 +83,13 @@ struct extract_result {
     size_t len;         /* bytes without the NUL: 1..text_max_bytes */
     bool truncated;     /* the text was cut at text_max_bytes (or the raw
                            cap), on a character boundary; not an error */
-    bool sandboxed;     /* the child ran under the seccomp filter; false
+    bool sandboxed;     /* the extractor ran under the seccomp filter; false
                            when the kernel refused it (rlimits still held) */
 };
 
 /*
- * Extract the text of the regular file at path, read as `format`.
+ * Extract the text of the document open on fd (a regular file or a memfd;
+ * the caller keeps fd and its offset does not matter), read as `format`.
  *
  * CV_OK: *out holds the text (never empty). Otherwise *out is zeroed and
  * err says why:
@@ -99,46 +102,49 @@ struct extract_result {
  *   entries, inflates past its limits, is not well-formed XML or carries a
  *   DTD (refused: Word never writes one; this stops entity bombs), a text
  *   file that is not UTF-8, an input larger than EXTRACT_INPUT_MAX_BYTES,
- *   and "the document could not be read" when the child died by a signal
- *   (CPU or memory limit, crash) or returned something malformed.
- * - CV_ERR_TIMEOUT: the child ran past wall_timeout_ms and was killed.
+ *   and "the document could not be read" when the extractor died by a
+ *   signal (CPU or memory limit, crash), exited non-zero, sent more than
+ *   the raw cap, or sent a malformed message.
+ * - CV_ERR_TIMEOUT: the extractor ran past wall_timeout_ms and was killed.
  *   Treat it as permanent like CV_ERR_DOCUMENT (message "the document took
  *   too long to read"): the same file would take as long again.
- * - CV_ERR_IO: the file could not be opened or is not a regular file, or a
- *   pipe could not be made; CV_ERR_INTERNAL: fork failed or an argument is
- *   invalid; CV_ERR_NOMEM. These are ours and transient: retry the job.
+ * - CV_ERR_IO: fd is not a regular file, a pipe could not be made, or the
+ *   extractor could not be found or started (see extract_program);
+ *   CV_ERR_INTERNAL: an argument is invalid; CV_ERR_NOMEM. These are ours
+ *   and transient: retry the job.
  *
  * Thread safe: several threads may extract at once. The caller must not
  * reap children it did not start (waitpid(-1, ...)) nor set SIGCHLD to
- * SIG_IGN, since the child is reaped by pid. The child of a threaded worker
- * runs poppler, GLib, libzip and libxml2 after fork() without exec(): this
- * is acceptable because the worker's own threads never use poppler, GLib or
- * libxml2 (no lock of theirs can be held at fork), glibc's malloc is
- * fork-safe, and the child only parses and leaves with _exit(). (A malloc
- * that is not fork-safe, such as GCC 12's ASan allocator, can leave the
- * child stuck on a lock: the wall-time limit then ends it as
- * CV_ERR_TIMEOUT.) The parsers' own messages go to /dev/null in the child,
- * never to the worker's log.
+ * SIG_IGN, since the extractor is reaped by pid. The extractor inherits no
+ * descriptor but the document, its pipe and /dev/null, and of the
+ * environment only the sanitizers' settings; its stderr is /dev/null, so
+ * the parsers' messages never reach the worker's log.
  */
+enum cv_status extract_text_fd(int fd, enum extract_format format,
+                               const struct extract_limits *limits,
+                               struct extract_result *out,
+                               struct cv_error *err) CV_WARN_UNUSED;
+
+/* The same for the file at path (opened here; CV_ERR_IO when it cannot
+ * be opened or is not a regular file, a FIFO included). */
 enum cv_status extract_text(const char *path, enum extract_format format,
                             const struct extract_limits *limits,
                             struct extract_result *out,
                             struct cv_error *err) CV_WARN_UNUSED;
 
 /*
- * The same parsers and the same checks of their output as extract_text, on
- * size bytes in memory, in the calling process: no child, so no CPU,
- * memory or wall-time limit and no seccomp filter (out->sandboxed is
- * false); the page, entry, inflation and text caps of limits all hold.
- * Statuses as extract_text, less the child's (CV_ERR_TIMEOUT, CV_ERR_IO).
- * For fuzzing and tests only: untrusted documents in production go
- * through extract_text. data may be NULL only when size is 0; it is not
- * kept. Thread safe.
+ * Where the extractor is: path (EXTRACT_PROGRAM), or with NULL or "" the
+ * default, EXTRACT_PROGRAM_NAME in the directory of the running executable
+ * (cv-extract is installed next to cv-worker). Call before any thread
+ * extracts; not thread safe. CV_ERR_INVALID when path is too long.
  */
-enum cv_status extract_bytes_unconfined(const void *data, size_t size, enum extract_format format,
-                                        const struct extract_limits *limits,
-                                        struct extract_result *out,
-                                        struct cv_error *err) CV_WARN_UNUSED;
+enum cv_status extract_set_program(const char *path, struct cv_error *err) CV_WARN_UNUSED;
+
+/* The extractor's path into out (outsz bytes), checked to be executable:
+ * CV_ERR_IO naming the path otherwise. The worker calls it at startup so
+ * that a missing program stops it with a clear message. Thread safe once
+ * extract_set_program is done. */
+enum cv_status extract_program(char *out, size_t outsz, struct cv_error *err) CV_WARN_UNUSED;
 
 /* Free the text and zero *r; NULL and an already freed result are fine. */
 void extract_result_free(struct extract_result *r);

@@ -563,7 +563,8 @@ static void config_load_all(struct config_loader *ld)
     read_url(ld, "EVENTS_PUBLISH_URL", NULL, false, &cfg->events_publish_url);
     read_int(ld, "WORKER_CONCURRENCY", 1, 64, 2, &cfg->worker_concurrency);
     read_int(ld, "MAX_ATTEMPTS", 1, 20, 3, &cfg->max_attempts);
-    read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 300, &cfg->job_visibility_timeout_s);
+    read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 30, &cfg->job_visibility_timeout_s);
+    read_string(ld, "EXTRACT_PROGRAM", NULL, &cfg->extract_program);
     read_int(ld, "API_PROCESSES", 1, 64, 2, &cfg->api_processes);
     read_int(ld, "API_THREADS", 1, 256, 8, &cfg->api_threads);
     read_string(ld, "API_LISTEN", NULL, &cfg->api_listen);
@@ -620,7 +621,7 @@ void cv_config_free(struct cv_config *cfg)
         &cfg->stripe_api_base, &cfg->frontend_url, &cfg->upload_dir, &cfg->s3_bucket,
         &cfg->s3_region, &cfg->s3_endpoint, &cfg->s3_access_key_id,
         &cfg->s3_secret_access_key, &cfg->api_listen, &cfg->smtp_url, &cfg->smtp_from,
-        &cfg->smtp_user, &cfg->smtp_password, &cfg->events_publish_url,
+        &cfg->smtp_user, &cfg->smtp_password, &cfg->events_publish_url, &cfg->extract_program,
     };
     size_t i;
 
@@ -746,6 +747,7 @@ bool cv_config_print(const struct cv_config *cfg, FILE *out)
     ok = ok && print_long(out, "WORKER_CONCURRENCY", cfg->worker_concurrency);
     ok = ok && print_long(out, "MAX_ATTEMPTS", cfg->max_attempts);
     ok = ok && print_long(out, "JOB_VISIBILITY_TIMEOUT", cfg->job_visibility_timeout_s);
+    ok = ok && print_str(out, "EXTRACT_PROGRAM", cfg->extract_program);
     ok = ok && print_long(out, "API_PROCESSES", cfg->api_processes);
     ok = ok && print_long(out, "API_THREADS", cfg->api_threads);
     ok = ok && print_str(out, "API_LISTEN", cfg->api_listen);

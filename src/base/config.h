@@ -91,7 +91,8 @@ struct cv_config {
 
     int worker_concurrency;
     int max_attempts;
-    long job_visibility_timeout_s;  /* a job unacknowledged this long is taken over */
+    long job_visibility_timeout_s;  /* a job whose heartbeats stopped this long is taken over */
+    char *extract_program;      /* NULL: cv-extract next to the running program */
 
     int api_processes;
     int api_threads;

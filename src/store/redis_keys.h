@@ -68,8 +68,13 @@
 /* ---- the worker ---- */
 
 /* String, + hex hash of an LLM request: the JSON of its answer, so an
- * identical request is not paid twice. Lives JOB_LLM_CACHE_TTL_S (EX). */
+ * identical request is not paid twice. Lives JOB_LLM_CACHE_TTL_S (EX).
+ * Written by jobs (llm_cache.h); deleted with any analysis that used it. */
 #define CV_KEY_LLM_CACHE_PREFIX "cv:llm-cache:"
+/* String, + analysis id: the hex hash of the LLM cache entry the analysis
+ * used, so that deleting the analysis (cv-api) deletes the answer too.
+ * Lives JOB_LLM_CACHE_TTL_S (EX), set with the entry. */
+#define CV_KEY_LLM_CACHE_REF_PREFIX "cv:llm-cache-of:"
 /* Hashes of counters (worker_metrics.h), kept for good and read by
  * /metrics: outcome -> jobs; histogram bucket, "sum_ms", "count" -> job
  * durations; "model|kind" -> LLM tokens. */

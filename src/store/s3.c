@@ -4,6 +4,7 @@
 #include "s3.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,29 +205,33 @@ enum cv_status s3_put_file(const struct cv_config *cfg, const char *key, const c
     return st;
 }
 
-enum cv_status s3_get_file(const struct cv_config *cfg, const char *key, const char *dest_path,
-                           struct cv_error *err)
+enum cv_status s3_get_fd(const struct cv_config *cfg, const char *key, int dest_fd,
+                         struct cv_error *err)
 {
     char url[S3_URL_MAX];
     enum cv_status st;
     FILE *f;
+    int fd;
     long code;
 
     st = s3_url(cfg, key, url, err);
     if (st != CV_OK)
         return st;
-    f = fopen(dest_path, "wxbe");
-    if (f == NULL)
-        return cv_error_set(err, CV_ERR_IO, "%s: %s", dest_path, strerror(errno));
+    fd = fcntl(dest_fd, F_DUPFD_CLOEXEC, 0);
+    f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (f == NULL) {
+        st = cv_error_set(err, CV_ERR_IO, "S3 GET %s: %s", key, strerror(errno));
+        if (fd >= 0)
+            (void)close(fd);
+        return st;
+    }
     st = s3_request(cfg, "GET", url, NULL, 0, NULL, f, &code, err);
     if (fclose(f) != 0 && st == CV_OK)
-        st = cv_error_set(err, CV_ERR_IO, "%s: %s", dest_path, strerror(errno));
+        st = cv_error_set(err, CV_ERR_IO, "S3 GET %s: %s", key, strerror(errno));
     if (st == CV_OK && code == 404)
         st = cv_error_set(err, CV_ERR_NOT_FOUND, "S3 object %s is missing", key);
     else if (st == CV_OK && code != 200)
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "S3 GET %s: HTTP %ld", key, code);
-    if (st != CV_OK)
-        (void)unlink(dest_path);
     return st;
 }
 

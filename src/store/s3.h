@@ -27,9 +27,9 @@ enum cv_status s3_put_file(const struct cv_config *cfg, const char *key, const c
                            uint64_t size, const char *sha256_hex, const char *content_type,
                            struct cv_error *err) CV_WARN_UNUSED;
 
-/* GET key into a new file at dest_path; CV_ERR_NOT_FOUND on 404. */
-enum cv_status s3_get_file(const struct cv_config *cfg, const char *key, const char *dest_path,
-                           struct cv_error *err) CV_WARN_UNUSED;
+/* GET key into dest_fd (kept by the caller); CV_ERR_NOT_FOUND on 404. */
+enum cv_status s3_get_fd(const struct cv_config *cfg, const char *key, int dest_fd,
+                         struct cv_error *err) CV_WARN_UNUSED;
 
 /* DELETE key (S3 answers 204 for a missing key too). */
 enum cv_status s3_delete(const struct cv_config *cfg, const char *key,

@@ -223,22 +223,17 @@ enum cv_status storage_delete(const struct cv_config *cfg, const char *key, stru
     return CV_OK;
 }
 
-static enum cv_status copy_file(const char *src, const char *dest, struct cv_error *err)
+static enum cv_status copy_file(const char *src, int out, struct cv_error *err)
 {
     char buf[STORAGE_COPY_CHUNK_BYTES];
     enum cv_status st = CV_OK;
-    int in, out;
+    int in;
 
     in = open(src, O_RDONLY | O_CLOEXEC);
     if (in < 0)
         return errno == ENOENT ? cv_error_set(err, CV_ERR_NOT_FOUND, "stored file is missing")
                                : cv_error_set(err, CV_ERR_UNAVAILABLE, "open %s: %s", src,
                                               strerror(errno));
-    out = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out < 0) {
-        close(in);
-        return cv_error_set(err, CV_ERR_IO, "create %s: %s", dest, strerror(errno));
-    }
     for (;;) {
         ssize_t n = read(in, buf, sizeof(buf)), w = 0;
         if (n < 0 && errno == EINTR)
@@ -253,7 +248,7 @@ static enum cv_status copy_file(const char *src, const char *dest, struct cv_err
             if (k < 0 && errno == EINTR)
                 continue;
             if (k < 0) {
-                st = cv_error_set(err, CV_ERR_IO, "write %s: %s", dest, strerror(errno));
+                st = cv_error_set(err, CV_ERR_IO, "write of %s: %s", src, strerror(errno));
                 break;
             }
             w += k;
@@ -262,14 +257,10 @@ static enum cv_status copy_file(const char *src, const char *dest, struct cv_err
             break;
     }
     close(in);
-    if (close(out) != 0 && st == CV_OK)
-        st = cv_error_set(err, CV_ERR_IO, "close %s: %s", dest, strerror(errno));
-    if (st != CV_OK)
-        (void)unlink(dest);
     return st;
 }
 
-enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, const char *dest_path,
+enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, int dest_fd,
                              struct cv_error *err)
 {
     char path[PATH_MAX];
@@ -280,12 +271,12 @@ enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, const
     if (cfg->storage == CV_STORAGE_S3) {
         char object[STORAGE_OBJECT_MAX];
         st = s3_object(object, key, err);
-        return st != CV_OK ? st : s3_get_file(cfg, object, dest_path, err);
+        return st != CV_OK ? st : s3_get_fd(cfg, object, dest_fd, err);
     }
     st = path_join(path, sizeof(path), cfg->upload_dir, key, err);
     if (st != CV_OK)
         return st;
-    return copy_file(path, dest_path, err);
+    return copy_file(path, dest_fd, err);
 }
 
 enum cv_status storage_presign_get(const struct cv_config *cfg, const char *key,

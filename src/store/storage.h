@@ -71,10 +71,12 @@ void storage_writer_abort(struct storage_writer *w);
 enum cv_status storage_delete(const struct cv_config *cfg, const char *key,
                               struct cv_error *err) CV_WARN_UNUSED;
 
-/* Copy the object into a new file at dest_path (worker side).
- * CV_ERR_NOT_FOUND when it does not exist. */
-enum cv_status storage_fetch(const struct cv_config *cfg, const char *key,
-                             const char *dest_path, struct cv_error *err) CV_WARN_UNUSED;
+/* Copy the object into dest_fd, an empty file open for writing that the
+ * caller keeps (worker side: a memfd, so that no copy of a CV is ever left
+ * on a disk by a crash). CV_ERR_NOT_FOUND when it does not exist; on any
+ * failure dest_fd may hold part of the object. */
+enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, int dest_fd,
+                             struct cv_error *err) CV_WARN_UNUSED;
 
 /* s3 only: a presigned GET URL valid STORAGE_PRESIGN_TTL_S seconds that
  * makes the bucket answer with Content-Disposition: attachment and the

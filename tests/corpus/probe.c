@@ -195,6 +195,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: cv-corpus-probe FILE\n");
         return 2;
     }
+    if (extract_set_program(CV_EXTRACT_PROGRAM, &err) != CV_OK) {
+        fprintf(stderr, "cv-corpus-probe: %s\n", err.message);
+        return 2;
+    }
     o = json_object_new_object();
     if (extract_text(argv[1], probe_format(argv[1]), NULL, &x, &err) != CV_OK) {
         json_object_object_add(o, "error", json_object_new_string(err.message));

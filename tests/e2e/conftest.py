@@ -103,11 +103,9 @@ def running_stack(extra_env=None, state=None, port=None):
     own_state = state is None
     state = state or tempfile.mkdtemp(prefix="cv-e2e.")
     port = port or free_port()
-    # One job thread: the sanitizer build's allocator (GCC 12 libasan) is not
-    # locked around fork(), so a sandboxed extraction forked while another
-    # job thread allocates can hang in the child until its deadline.
-    # Production builds use glibc's malloc, which is fork-safe.
-    env = dict(os.environ, WORKER_CONCURRENCY="1")
+    # Several job threads, in the sanitizer build too: extraction spawns and
+    # execs cv-extract, so no thread's allocator state is ever forked.
+    env = dict(os.environ, WORKER_CONCURRENCY="4")
     env.update(extra_env or {}, CV_STATE_DIR=state, CV_HTTP_PORT=str(port))
     env.setdefault("CV_BUILD_DIR", str(ROOT / "build"))
     s = Stack(state, port, env)

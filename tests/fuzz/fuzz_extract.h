@@ -1,7 +1,9 @@
 /*
- * fuzz_extract.h - the check shared by the extraction harnesses: read the
- * bytes as format with production limits (a small text cap, so that the
- * truncation path is reached too) and check extract.h's contract.
+ * fuzz_extract.h - the check shared by the extraction harnesses: feed the
+ * bytes to cv-extract's parser for one format (worker/extract/parse.h),
+ * in process, with production's page cap and a small raw-text cap so that
+ * the truncation path is reached too, and check the parser's contract:
+ * a known reason, and on XR_OK text within the cap.
  */
 #ifndef CV_FUZZ_EXTRACT_H
 #define CV_FUZZ_EXTRACT_H
@@ -11,17 +13,17 @@
 #include <string.h>
 
 #include "extract.h"
-#include "utf8.h"
+#include "parse.h"
 
-/* A text cap small enough for fuzz inputs to reach it. */
-#define FUZZ_EXTRACT_TEXT_MAX_BYTES 4096
+/* A raw-text cap small enough for fuzz inputs to reach it. */
+#define FUZZ_EXTRACT_RAW_MAX_BYTES 4096
 
-static inline void fuzz_extract(const uint8_t *data, size_t size, enum extract_format format)
+static inline void fuzz_extract(const uint8_t *data, size_t size,
+                                enum xwire_reason (*parse)(struct xchild *xc))
 {
     struct extract_limits lim;
-    struct extract_result r;
-    struct cv_error err;
-    enum cv_status st;
+    struct xchild xc;
+    enum xwire_reason reason;
     /* an exactly-sized private copy, so ASan sees any read past size */
     uint8_t *copy = malloc(size > 0 ? size : 1);
 
@@ -30,19 +32,16 @@ static inline void fuzz_extract(const uint8_t *data, size_t size, enum extract_f
     if (size > 0)
         memcpy(copy, data, size);
     extract_limits_default(&lim);
-    lim.text_max_bytes = FUZZ_EXTRACT_TEXT_MAX_BYTES;
-    cv_error_clear(&err);
-    st = extract_bytes_unconfined(copy, size, format, &lim, &r, &err);
-    if (st == CV_OK) {
-        if (r.text == NULL || r.len == 0 || r.len > lim.text_max_bytes ||
-            r.text[r.len] != '\0' || !cv_utf8_valid((const unsigned char *)r.text, r.len) ||
-            r.sandboxed)
-            abort();
-    } else if ((st != CV_ERR_DOCUMENT && st != CV_ERR_NOMEM) || err.message[0] == '\0' ||
-               r.text != NULL) {
+    memset(&xc, 0, sizeof(xc));
+    xc.data = copy;
+    xc.size = size;
+    xc.pdf_max_pages = lim.pdf_max_pages;
+    cv_buf_init(&xc.text, FUZZ_EXTRACT_RAW_MAX_BYTES);
+    reason = parse(&xc);
+    if ((unsigned)reason >= XR_COUNT || xc.text.len > FUZZ_EXTRACT_RAW_MAX_BYTES ||
+        (reason == XR_NOMEM) != (xc.nomem != 0))
         abort();
-    }
-    extract_result_free(&r);
+    cv_buf_free(&xc.text);
     free(copy);
 }
 

@@ -1,10 +1,9 @@
 /*
- * fuzz_extract_docx.c - arbitrary bytes as a DOCX through the extraction
- * code the worker's child runs (libzip with its entry and inflation
- * budgets, the libxml2 SAX walk that refuses DTDs, the text caps, the
- * parent's checks), in process: see extract_bytes_unconfined. The same
- * bytes are also read as plain text. Must never crash; answers CV_OK with
- * non-empty valid UTF-8 text within the cap, or CV_ERR_DOCUMENT.
+ * fuzz_extract_docx.c - arbitrary bytes as a DOCX through cv-extract's
+ * DOCX parser (libzip with its entry and inflation budgets, the libxml2
+ * SAX walk that refuses DTDs, the raw-text cap), in process; the same
+ * bytes are also read as plain text. Must never crash; answers a known
+ * reason, and text within the cap.
  */
 #include "fuzz_extract.h"
 
@@ -12,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_extract(data, size, EXTRACT_DOCX);
-    fuzz_extract(data, size, EXTRACT_TEXT);
+    fuzz_extract(data, size, extract_parse_docx);
+    fuzz_extract(data, size, extract_parse_text);
     return 0;
 }

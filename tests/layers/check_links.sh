@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # check_links.sh - the document libraries (poppler, libzip, libxml2) are
-# linked by cv-worker only: cv-api and cv-admin never parse a document, so
-# a flaw in those libraries cannot be reached through them.
+# linked by cv-extract only, the confined program cv-worker runs per
+# document: cv-api, cv-worker and cv-admin never parse a document, so a
+# flaw in those libraries cannot be reached in them.
 #
-#   check_links.sh CV_API CV_WORKER CV_ADMIN
+#   check_links.sh CV_API CV_WORKER CV_ADMIN CV_EXTRACT
 #
 # Looks at both the direct dependencies (readelf -d, NEEDED) and the
 # whole loaded set (ldd). Exit 0 when the rule holds, 1 with the
@@ -39,11 +40,12 @@ require() {   # require BINARY: each of DOC_LIBS among its direct dependencies
     [ $status -ne 0 ] || echo "ok: $(basename "$1") links poppler, libzip and libxml2"
 }
 
-[ $# -eq 3 ] || { echo "usage: $0 CV_API CV_WORKER CV_ADMIN" >&2; exit 2; }
+[ $# -eq 4 ] || { echo "usage: $0 CV_API CV_WORKER CV_ADMIN CV_EXTRACT" >&2; exit 2; }
 for b in "$@"; do
     [ -x "$b" ] || { echo "FAIL: $b is not an executable" >&2; exit 1; }
 done
 refuse "$1"
-require "$2"
+refuse "$2"
 refuse "$3"
+require "$4"
 exit $status
