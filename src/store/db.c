@@ -3,6 +3,8 @@
  */
 #include "db.h"
 
+#include <string.h>
+
 #include "cv_limits.h"
 #include "log.h"
 
@@ -27,6 +29,10 @@ static void db_log_handler(mongoc_log_level_t level, const char *domain,
     default:
         return;   /* driver debug and trace: never */
     }
+    /* At pool teardown the driver ends its sessions with a command that
+     * FerretDB does not have; nothing is lost, so it is not a warning. */
+    if (strstr(message, "endSessions") != NULL)
+        ours = CV_LOG_DEBUG;
     cv_log(ours, NULL, "mongoc %s: %s", domain, message);
 }
 
