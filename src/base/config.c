@@ -572,7 +572,8 @@ static void config_load_all(struct config_loader *ld)
     read_storage(ld);
     read_smtp(ld);
     read_url(ld, "EVENTS_PUBLISH_URL", NULL, false, &cfg->events_publish_url);
-    read_int(ld, "WORKER_CONCURRENCY", 1, 64, 2, &cfg->worker_concurrency);
+    read_int(ld, "WORKER_CONCURRENCY", 1, CV_CONFIG_WORKER_CONCURRENCY_MAX, 2,
+             &cfg->worker_concurrency);
     read_int(ld, "MAX_ATTEMPTS", 1, 20, 3, &cfg->max_attempts);
     read_duration(ld, "JOB_VISIBILITY_TIMEOUT", 1, 3600, 30, &cfg->job_visibility_timeout_s);
     read_string(ld, "EXTRACT_PROGRAM", NULL, &cfg->extract_program);
