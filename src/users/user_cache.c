@@ -4,6 +4,7 @@
  */
 #include "user_cache.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,16 @@ static const char lookup_script[] =
     "local g = redis.call('GET', KEYS[3]) "
     "if not g then " NEW_GENERATION("3", "4", "2") "end "
     "return g";
+
+/* The lookup runs on every authenticated request: once Redis has given
+ * its SHA1 (SCRIPT LOAD, once per process), it is sent by that (EVALSHA)
+ * rather than as text Redis hashes every time. LOOKUP_SHA_LEARNING: one
+ * thread is asking; only that thread writes lookup_sha, before it
+ * publishes LOOKUP_SHA_KNOWN. */
+enum { LOOKUP_SHA_UNKNOWN, LOOKUP_SHA_LEARNING, LOOKUP_SHA_KNOWN };
+#define REDIS_SHA1_HEX_LEN 40
+static char lookup_sha[REDIS_SHA1_HEX_LEN + 1];
+static atomic_int lookup_sha_state;
 
 /* KEYS: generation, card; ARGV: the reader's generation, TTL, then field
  * and value pairs. Stores the card only if no writer came since. */
@@ -117,6 +128,52 @@ static bool card_from_reply(const redisReply *rep, const char *user_id, int64_t 
     return true;
 }
 
+static void learn_lookup_sha(struct cv_ctx *ctx)
+{
+    int expected = LOOKUP_SHA_UNKNOWN;
+    struct cv_error err;
+    redisReply *rep;
+    int next = LOOKUP_SHA_UNKNOWN;
+
+    if (!atomic_compare_exchange_strong(&lookup_sha_state, &expected, LOOKUP_SHA_LEARNING))
+        return;
+    cv_error_clear(&err);
+    if (cv_redis_command(ctx->redis, true, &rep, &err, "SCRIPT LOAD %s", lookup_script) == CV_OK) {
+        if (rep->type == REDIS_REPLY_STRING && rep->len == REDIS_SHA1_HEX_LEN) {
+            memcpy(lookup_sha, rep->str, rep->len + 1);
+            next = LOOKUP_SHA_KNOWN;
+        }
+        freeReplyObject(rep);
+    }
+    atomic_store(&lookup_sha_state, next);
+}
+
+/* The lookup script's reply: by its SHA1 when known, else (or when Redis
+ * forgot it: a restart, SCRIPT FLUSH) by its text, which Redis keeps
+ * again. */
+static enum cv_status run_lookup(struct cv_ctx *ctx, const char *revoked_key,
+                                 const struct card_keys *k, int64_t month_ms, redisReply **rep,
+                                 struct cv_error *err)
+{
+    static const char fmt[] = "%s %s 4 %s %s %s %s %lld %d";
+    bool by_sha = atomic_load(&lookup_sha_state) == LOOKUP_SHA_KNOWN;
+    enum cv_status st;
+
+    /* Safe to send twice: a second run finds what the first created. */
+    st = cv_redis_command(ctx->redis, true, rep, err, fmt, by_sha ? "EVALSHA" : "EVAL",
+                          by_sha ? lookup_sha : lookup_script, revoked_key, k->card, k->gen,
+                          CV_KEY_USER_CARD_SEQ, (long long)month_ms, USER_CACHE_GEN_TTL_S);
+    if (st != CV_OK || !by_sha)
+        return st;
+    if ((*rep)->type == REDIS_REPLY_ERROR && strncmp((*rep)->str, "NOSCRIPT", 8) == 0) {
+        freeReplyObject(*rep);
+        st = cv_redis_command(ctx->redis, true, rep, err, fmt, "EVAL", lookup_script,
+                              revoked_key, k->card, k->gen, CV_KEY_USER_CARD_SEQ,
+                              (long long)month_ms, USER_CACHE_GEN_TTL_S);
+    }
+    return st;
+}
+
 enum cv_status user_cache_lookup(struct cv_ctx *ctx, const char *user_id, const char *jti,
                                  int64_t month_ms, bool *revoked, bool *hit,
                                  struct user_card *card, char ticket[USER_CACHE_TICKET_MAX],
@@ -134,12 +191,11 @@ enum cv_status user_cache_lookup(struct cv_ctx *ctx, const char *user_id, const 
         st = cv_redis_key(revoked_key, sizeof(revoked_key), CV_KEY_REVOKED_TOKEN_PREFIX, jti, err);
     if (st != CV_OK)
         return st;
-    /* Safe to send twice: a second run finds what the first created. */
-    st = cv_redis_command(ctx->redis, true, &rep, err, "EVAL %s 4 %s %s %s %s %lld %d",
-                          lookup_script, revoked_key, k.card, k.gen, CV_KEY_USER_CARD_SEQ,
-                          (long long)month_ms, USER_CACHE_GEN_TTL_S);
+    st = run_lookup(ctx, revoked_key, &k, month_ms, &rep, err);
     if (st != CV_OK)
         return st;
+    if (atomic_load(&lookup_sha_state) == LOOKUP_SHA_UNKNOWN)
+        learn_lookup_sha(ctx);
     if (rep->type == REDIS_REPLY_INTEGER) {
         *revoked = true;
     } else if (rep->type == REDIS_REPLY_ARRAY) {

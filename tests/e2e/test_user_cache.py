@@ -286,3 +286,11 @@ def test_a_cached_card_needs_no_database(proxied):
         finally:
             stack.start("ferretdb")
         assert me(api, acc)["name"] == "No Database"
+
+
+def test_the_lookup_survives_redis_forgetting_its_scripts(stack, api):
+    acc = register(api)
+    warm(stack, api, acc)
+    redis_cli(stack, "SCRIPT", "FLUSH")
+    assert me(api, acc)["email"] == acc.email
+    assert me(api, acc)["email"] == acc.email
