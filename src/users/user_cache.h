@@ -33,8 +33,9 @@
  * (microseconds), readers may still see the card from before, as they
  * would a read made just before the write. If Redis cannot be reached at
  * the invalidation (it is retried once on a fresh connection), or the
- * writer dies between the two, the old card lives at most
- * USER_CACHE_TTL_S; readers meanwhile get 503 while Redis is down.
+ * writer dies between the two, or someone edits the database by hand,
+ * the old card lives at most USER_CACHE_TTL_S; readers meanwhile get 503
+ * while Redis is down.
  *
  * Redis down: user_cache_lookup fails (CV_ERR_UNAVAILABLE) and the caller
  * answers 503 as before the cache; a fill that fails only costs the next
