@@ -7,7 +7,7 @@
  *
  * Usage: cv-corpus-probe [OPTIONS] FILE   (.pdf, .docx or .txt)
  *   --role ROLE        the analysis option targetRole
- *   --job PATH         the analysis option jobDescription, read from PATH
+ *   --job TEXT         the analysis option jobDescription
  *   --language TAG     the analysis option language
  *   --llm URL          analyse with the LLM analyzer (llm.h) at this
  *                      OpenAI-compatible base URL instead of the offline one
@@ -51,8 +51,6 @@
 #define PROBE_REFERENCE_YEAR 2026
 #define PROBE_MAX_RANGES 64
 #define PROBE_MAX_SKILLS 64
-/* A job description file read: API.md's 20 000 code points, 4 bytes each. */
-#define PROBE_JOB_MAX_BYTES HEURISTIC_JD_MAX_BYTES
 /* The texts of one result (analysis_result.h bounds them well below). */
 #define PROBE_ADVICE_MAX_BYTES (256 * 1024)
 #define PROBE_DEFAULT_MODEL "gpt-4o-mini"
@@ -62,12 +60,11 @@
 struct probe_args {
     const char *file;
     const char *role;          /* NULL: none */
-    const char *job_path;      /* NULL: none */
+    const char *job;           /* NULL: none */
     const char *language;      /* NULL: the CV's own */
     const char *llm_url;       /* NULL: the offline analyzer */
     const char *model;
     const char *key_env;
-    char *job;                 /* the job description read, NUL-terminated */
 };
 
 static enum extract_format probe_format(const char *path)
@@ -299,23 +296,6 @@ static void probe_llm(json_object *o, const struct probe_args *a, const char *te
     llm_answer_free(&ans);
 }
 
-/* Read the job description file: at most PROBE_JOB_MAX_BYTES. */
-static char *probe_read_job(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    char *s;
-    size_t n;
-
-    if (f == NULL)
-        return NULL;
-    s = malloc(PROBE_JOB_MAX_BYTES + 1);
-    n = s ? fread(s, 1, PROBE_JOB_MAX_BYTES, f) : 0;
-    fclose(f);
-    if (s)
-        s[n] = '\0';
-    return s;
-}
-
 static bool probe_parse_args(int argc, char **argv, struct probe_args *a)
 {
     int i;
@@ -325,7 +305,7 @@ static bool probe_parse_args(int argc, char **argv, struct probe_args *a)
     a->key_env = PROBE_DEFAULT_KEY_ENV;
     for (i = 1; i < argc; i++) {
         const char **opt = strcmp(argv[i], "--role") == 0       ? &a->role
-                           : strcmp(argv[i], "--job") == 0      ? &a->job_path
+                           : strcmp(argv[i], "--job") == 0      ? &a->job
                            : strcmp(argv[i], "--language") == 0 ? &a->language
                            : strcmp(argv[i], "--llm") == 0      ? &a->llm_url
                            : strcmp(argv[i], "--model") == 0    ? &a->model
@@ -351,12 +331,8 @@ int main(int argc, char **argv)
     int pua, controls;
 
     if (!probe_parse_args(argc, argv, &a)) {
-        fprintf(stderr, "usage: cv-corpus-probe [--role ROLE] [--job PATH] [--language TAG] "
+        fprintf(stderr, "usage: cv-corpus-probe [--role ROLE] [--job TEXT] [--language TAG] "
                         "[--llm URL [--model NAME] [--key-env VAR]] FILE\n");
-        return 2;
-    }
-    if (a.job_path != NULL && (a.job = probe_read_job(a.job_path)) == NULL) {
-        fprintf(stderr, "cv-corpus-probe: cannot read %s\n", a.job_path);
         return 2;
     }
     cv_log_init(CV_LOG_ERROR, "cv-corpus-probe");
@@ -364,7 +340,6 @@ int main(int argc, char **argv)
         (a.llm_url != NULL && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)) {
         fprintf(stderr, "cv-corpus-probe: %s\n", a.llm_url ? "curl_global_init failed"
                                                            : err.message);
-        free(a.job);
         return 2;
     }
     o = json_object_new_object();
@@ -388,6 +363,5 @@ int main(int argc, char **argv)
     json_object_put(o);
     if (a.llm_url != NULL)
         curl_global_cleanup();
-    free(a.job);
     return 0;
 }
