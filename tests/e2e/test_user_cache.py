@@ -285,6 +285,7 @@ def test_a_cached_card_needs_no_database(proxied):
             assert_error(api.get("/api/auth/me", headers=acc.auth), 503, "unavailable")
         finally:
             stack.start("ferretdb")
+        stack.wait_ready()   # the database is back for a miss
         assert me(api, acc)["name"] == "No Database"
 
 
