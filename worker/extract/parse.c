@@ -1,7 +1,8 @@
 /*
  * parse.c (worker/extract/) - the parsers of cv-extract: the raw text of a
- * PDF (poppler-glib), a DOCX (libzip, libxml2's SAX2 push parser) or a
- * UTF-8 text file, held in memory (see parse.h).
+ * PDF (poppler-glib, in the reading order of pdf_layout.c), a DOCX
+ * (libzip, libxml2's SAX2 push parser) or a UTF-8 text file, held in
+ * memory (see parse.h).
  *
  * Runs only inside cv-extract, under its rlimits and seccomp filter: no
  * file is opened, nothing is printed, every size is capped here again.
@@ -19,6 +20,7 @@
 #include <zip.h>
 
 #include "extract.h"
+#include "pdf_layout.h"
 #include "utf8.h"
 
 _Static_assert(EXTRACT_DOCX_PART_MAX_BYTES <= INT_MAX,
@@ -53,44 +55,43 @@ static int xc_append_str(struct xchild *xc, const char *s)
 
 /* ---- PDF (poppler-glib) ---- */
 
+static int xc_emit(void *ud, const char *p, size_t n)
+{
+    return xc_append(ud, p, n);
+}
+
 /*
- * Append a page's text, breaking a line where poppler joined two pieces
- * across a wide blank: the columns of a two-column CV ("Contact" beside
- * "Summary" came out as "ContactSummary", a sidebar's phone number glued to
- * the main column's line just above it). A real space
- * is a character of its own, so only a gap with no character in it wider
- * than XC_PDF_COLUMN_GAP_EM glyph heights splits. Without a layout the
- * text goes as poppler gave it.
+ * Append a page's text in reading order (pdf_layout.c): columns one after
+ * the other, a right-aligned date on its title's line. Without a layout
+ * the text goes as poppler gave it.
  */
-#define XC_PDF_COLUMN_GAP_EM 1.5
 static int xc_pdf_page_text(struct xchild *xc, PopplerPage *page, const char *text)
 {
     PopplerRectangle *rects = NULL;
-    guint nrects = 0, k = 0;
-    const char *p = text, *from = text;
-    int ok = 1;
+    struct pdf_box *boxes;
+    guint nrects = 0, k;
+    int ok;
 
     if (!poppler_page_get_text_layout(page, &rects, &nrects))
         return xc_append_str(xc, text);
-    while (*p != '\0' && k < nrects && ok) {
-        const char *next = g_utf8_next_char(p);
-
-        if (k > 0 && *p != '\n' && p[-1] != '\n' && p[-1] != ' ' && *p != ' ') {
-            const PopplerRectangle *a = &rects[k - 1], *b = &rects[k];
-            double h = b->y2 - b->y1;
-
-            if (h > 0 && b->x1 - a->x2 > XC_PDF_COLUMN_GAP_EM * h) {
-                ok = xc_append(xc, from, (size_t)(p - from)) && xc_append_str(xc, "\n");
-                from = p;
-            }
-        }
-        p = next;
-        k++;
+    boxes = malloc((nrects > 0 ? nrects : 1) * sizeof(*boxes));
+    if (boxes == NULL) {
+        g_free(rects);
+        xc->nomem = 1;
+        return 0;
     }
-    if (ok)
-        ok = xc_append_str(xc, from);
+    for (k = 0; k < nrects; k++) {
+        boxes[k].x1 = rects[k].x1;
+        boxes[k].y1 = rects[k].y1;
+        boxes[k].x2 = rects[k].x2;
+        boxes[k].y2 = rects[k].y2;
+    }
     g_free(rects);
-    return ok;
+    ok = pdf_layout_page(text, strlen(text), boxes, nrects, xc_emit, xc);
+    free(boxes);
+    if (ok < 0)
+        xc->nomem = 1;
+    return ok > 0;
 }
 
 enum xwire_reason extract_parse_pdf(struct xchild *xc)
