@@ -943,7 +943,12 @@ static const char docx_body[] =
     "<w:tc><w:p><w:r><w:t>Level</w:t></w:r></w:p></w:tc></w:tr>"
     "<w:tr><w:tc><w:p><w:r><w:t>C</w:t></w:r></w:p></w:tc>"
     "<w:tc><w:p><w:r><w:t>Expert</w:t></w:r></w:p><w:p><w:r><w:t>10 years</w:t></w:r></w:p>"
-    "</w:tc></w:tr></w:tbl>"
+    "</w:tc></w:tr>"
+    /* a layout table: a sidebar cell beside the main one, a box in a cell */
+    "<w:tr><w:tc>" PARA("Contact") PARA("Skills") "</w:tc>"
+    "<w:tc>" PARA("Experience")
+    "<w:p><w:r><w:t>Anchor</w:t></w:r><w:r><w:txbxContent>" PARA("Boxed") PARA("Lines")
+    "</w:txbxContent></w:r></w:p></w:tc></w:tr></w:tbl>"
     "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:txbxContent>"
     PARA("In a box") "</w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent>"
     PARA("In a box") "</w:txbxContent></mc:Fallback></mc:AlternateContent></w:r></w:p>"
@@ -958,7 +963,7 @@ static const char docx_footer[] =
 #define DOCX_TEXT \
     "jane@example.com\n\n" \
     "Jane Doe\nSenior Engineer\nParis 2020\nRemote\nKept\n\n" \
-    "Skill | Level\nC | Expert 10 years\n\n" \
+    "Skill | Level\nC | Expert\n10 years\nContact\nSkills\nExperience\nAnchor\nBoxed\nLines\n\n" \
     "In a box\n\n" \
     "R&D, caf\xc3\xa9, <C++>\n\n" \
     "Page footer"

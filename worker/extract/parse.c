@@ -146,10 +146,16 @@ enum xwire_reason extract_parse_pdf(struct xchild *xc)
 #define XC_XML_MAX_DEPTH 256
 /* Nested tables we track for cell separators; deeper ones still read. */
 #define XC_MAX_TABLE_NESTING 32
+/* Nested cells and text boxes we track for paragraph breaks. */
+#define XC_MAX_CONTAINERS 64
 /* One zip_fread call. */
 #define XC_ZIP_CHUNK_BYTES (64 * 1024)
 
-enum xc_kind { XK_OTHER = 0, XK_P, XK_R, XK_T, XK_TBL, XK_TR, XK_TC };
+enum xc_kind { XK_OTHER = 0, XK_P, XK_R, XK_T, XK_TBL, XK_TR, XK_TC, XK_TXBX };
+
+/* What holds the paragraphs being read: a table cell's stay on the row's
+ * line when the cell has one, a text box's are lines of their own. */
+enum xc_container { XCC_CELL = 1, XCC_TEXT_BOX = 2 };
 
 /* State of the walk over one part, the SAX callbacks' user data. */
 struct xc_walk {
@@ -159,9 +165,12 @@ struct xc_walk {
     int depth;                              /* open elements */
     unsigned char kind[XC_XML_MAX_DEPTH];   /* enum xc_kind per open element */
     int skip_depth;                         /* >= 0: inside mc:Fallback */
-    int tc_depth;                           /* open table cells */
     int tr_depth;                           /* open table rows */
     unsigned char row_has_cell[XC_MAX_TABLE_NESTING];
+    unsigned char row_prev_multi[XC_MAX_TABLE_NESTING]; /* last cell had paragraphs */
+    int nbox;                               /* open cells and text boxes */
+    unsigned char box[XC_MAX_CONTAINERS];   /* enum xc_container */
+    unsigned box_paras[XC_MAX_CONTAINERS];  /* paragraphs begun in it */
 };
 
 static int xc_streq(const xmlChar *a, const char *b)
@@ -188,6 +197,8 @@ static enum xc_kind xc_kind_of(const xmlChar *local)
         return XK_TR;
     if (xc_streq(local, "tc"))
         return XK_TC;
+    if (xc_streq(local, "txbxContent"))
+        return XK_TXBX;
     return XK_OTHER;
 }
 
@@ -201,6 +212,23 @@ static void xc_walk_out(struct xc_walk *wk, const char *s, size_t n)
 static void xc_walk_outs(struct xc_walk *wk, const char *s)
 {
     xc_walk_out(wk, s, strlen(s));
+}
+
+/* The innermost open cell or text box (XCC_*), 0 when none or too deep. */
+static int xc_walk_box(const struct xc_walk *wk)
+{
+    if (wk->nbox <= 0 || wk->nbox > XC_MAX_CONTAINERS)
+        return 0;
+    return wk->box[wk->nbox - 1];
+}
+
+static void xc_walk_push_box(struct xc_walk *wk, enum xc_container c)
+{
+    if (wk->nbox < XC_MAX_CONTAINERS) {
+        wk->box[wk->nbox] = (unsigned char)c;
+        wk->box_paras[wk->nbox] = 0;
+    }
+    wk->nbox++;
 }
 
 /* The kind of the innermost open element. */
@@ -242,15 +270,26 @@ static void xc_sax_start(void *ud, const xmlChar *local, const xmlChar *prefix,
                 xc_walk_outs(wk, "\n");
             } else if (kind == XK_TR) {
                 wk->tr_depth++;
-                if (wk->tr_depth <= XC_MAX_TABLE_NESTING)
+                if (wk->tr_depth <= XC_MAX_TABLE_NESTING) {
                     wk->row_has_cell[wk->tr_depth - 1] = 0;
+                    wk->row_prev_multi[wk->tr_depth - 1] = 0;
+                }
             } else if (kind == XK_TC) {
+                /* Cells of one paragraph share the row's line ("Excel |
+                 * Sage"); after a cell of several (a layout table's
+                 * sidebar, a title with its bullets) the next starts a line. */
                 if (wk->tr_depth > 0 && wk->tr_depth <= XC_MAX_TABLE_NESTING) {
                     if (wk->row_has_cell[wk->tr_depth - 1])
-                        xc_walk_outs(wk, " | ");
+                        xc_walk_outs(wk, wk->row_prev_multi[wk->tr_depth - 1] ? "\n" : " | ");
                     wk->row_has_cell[wk->tr_depth - 1] = 1;
                 }
-                wk->tc_depth++;
+                xc_walk_push_box(wk, XCC_CELL);
+            } else if (kind == XK_TXBX) {
+                xc_walk_outs(wk, "\n");
+                xc_walk_push_box(wk, XCC_TEXT_BOX);
+            } else if (kind == XK_P && xc_walk_box(wk) == XCC_CELL) {
+                if (wk->box_paras[wk->nbox - 1]++ > 0)
+                    xc_walk_outs(wk, "\n");
             }
         }
     }
@@ -278,12 +317,20 @@ static void xc_sax_end(void *ud, const xmlChar *local, const xmlChar *prefix, co
     kind = wk->depth < XC_XML_MAX_DEPTH ? (enum xc_kind)wk->kind[wk->depth] : XK_OTHER;
     switch (kind) {
     case XK_P:
-        /* Paragraphs in a cell stay on the row's line. */
-        xc_walk_outs(wk, wk->tc_depth > 0 ? " " : "\n");
+        /* A cell's paragraphs are separated when the next one begins. */
+        if (xc_walk_box(wk) != XCC_CELL)
+            xc_walk_outs(wk, "\n");
         break;
     case XK_TC:
-        if (wk->tc_depth > 0)
-            wk->tc_depth--;
+        if (wk->tr_depth > 0 && wk->tr_depth <= XC_MAX_TABLE_NESTING && xc_walk_box(wk) == XCC_CELL)
+            wk->row_prev_multi[wk->tr_depth - 1] = wk->box_paras[wk->nbox - 1] > 1;
+        if (wk->nbox > 0)
+            wk->nbox--;
+        break;
+    case XK_TXBX:
+        if (wk->nbox > 0)
+            wk->nbox--;
+        xc_walk_outs(wk, "\n");
         break;
     case XK_TR:
         if (wk->tr_depth > 0)
