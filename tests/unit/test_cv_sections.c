@@ -308,7 +308,9 @@ static void test_wrapped_date_ranges(void **state)
         "Experience\n"
         "Engineer, Acme, London Jan 2023 -\nPresent\n"
         "Developer, Contoso Sep. 2017 \xE2\x80\x93 Dec.\n2022\n"
-        "Analyst 2014 - 2016\n2012 - 2013\n";
+        "Analyst 2014 - 2016\n2012 - 2013\n"
+        "Lead, Exemplia, Lyon sept.\n2018 - aujourd'hui\n"
+        "Tester, Beta\n2010 - 2011\n";
     struct cv_layout lay;
     struct cv_error err;
     struct cv_date_range r[4];
@@ -328,6 +330,14 @@ static void test_wrapped_date_ranges(void **state)
     assert_int_equal(used, 1);
     assert_int_equal(r[0].end, M(2016, 12));
     assert_int_equal(cv_sections_line_date_ranges(&lay, 6, PRESENT, r, 4, &used), 1);
+    assert_int_equal(used, 1);
+    /* a month left at the end of the line, its range on the next */
+    assert_int_equal(cv_sections_line_date_ranges(&lay, 7, PRESENT, r, 4, &used), 1);
+    assert_int_equal(used, 2);
+    assert_int_equal(r[0].start, M(2018, 9));
+    assert_true(r[0].ongoing);
+    /* no month there: the next line's range reads alone */
+    assert_int_equal(cv_sections_line_date_ranges(&lay, 9, PRESENT, r, 4, &used), 0);
     assert_int_equal(used, 1);
     cv_sections_free(&lay);
 }
