@@ -3,7 +3,7 @@
  * poppler's characters and their boxes (see pdf_layout.h).
  *
  * 1. Fragments: runs of characters in poppler's order, broken at a line
- *    end, at a blank wider than PL_GAP_EM glyph heights, and where the
+ *    end, at a blank wider than PL_BREAK_EM glyph heights, and where the
  *    next character is on another line or back to the left.
  * 2. A region (first the page) is cut at a vertical blank when that blank
  *    is a gutter between columns: on each side, at least
@@ -23,9 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A blank wider than this many glyph heights breaks a fragment, and the
- * same width (of the region's mean height) makes a candidate gutter. */
+/* A blank wider than this many glyph heights (of the region's mean
+ * height) makes a candidate gutter. */
 #define PL_GAP_EM 1.5
+/* A blank wider than this many glyph heights (a word space is about a
+ * quarter) breaks a fragment: the cells of a table row may be that close. */
+#define PL_BREAK_EM 0.6
 /* Below this many glyph heights two fragments of a line are one word's
  * pieces (no separator); below PL_GAP_EM a space, above it a tab. */
 #define PL_GLUE_EM 0.1
@@ -97,7 +100,7 @@ static int pl_breaks(const struct pdf_box *a, const struct pdf_box *b)
         return 1;                           /* another line */
     if (b->x1 < a->x1 - h / 2)
         return 1;                           /* back to the left */
-    return b->x1 - a->x2 > PL_GAP_EM * h;   /* a wide blank */
+    return b->x1 - a->x2 > PL_BREAK_EM * h; /* a wide blank */
 }
 
 static double pl_frag_height(const struct pl_frag *f)
