@@ -11,15 +11,19 @@
  *    (right-aligned dates all share their title's line, a table's cells
  *    their row's). Each side is then a region of its own, left first.
  * 3. A region with no gutter is cut into bands (lines, whose middles do not
- *    overlap); consecutive bands that together have a gutter (a sidebar
- *    beside a main column, below a full-width header) go as one region,
- *    the others one by one, top to bottom.
+ *    overlap), read top to bottom: consecutive bands with the same cells
+ *    (a table row whose cells wrap) cell by cell; consecutive bands that
+ *    together have a gutter (a sidebar beside a main column, below a
+ *    full-width header) as one region; the others one by one.
  * 4. A band's fragments are read left to right on one line.
- * The work of step 3 is bounded (PL_MAX_WORK); past it, or past
- * PDF_LAYOUT_MAX_FRAGMENTS, the rest is read band by band.
+ * The search for gutters is bounded (PL_MAX_WORK, PL_MAX_DEPTH); past it
+ * the rest is read band by band. A page of more than
+ * PDF_LAYOUT_MAX_FRAGMENTS, or whose boxes do not match its characters,
+ * goes in poppler's order.
  */
 #include "pdf_layout.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,6 +423,11 @@ int pdf_layout_page(const char *text, size_t len, const struct pdf_box *boxes, s
     pg.text = text;
     pg.emit = emit;
     pg.ud = ud;
+    for (i = 0; i < nboxes && nchars == nboxes; i++) {
+        if (!isfinite(boxes[i].x1) || !isfinite(boxes[i].y1) || !isfinite(boxes[i].x2) ||
+            !isfinite(boxes[i].y2))
+            nchars = 0;
+    }
     if (nchars != nboxes)
         return pl_out(&pg, text, len);      /* no usable layout */
     pg.f = malloc(PDF_LAYOUT_MAX_FRAGMENTS * sizeof(*pg.f));

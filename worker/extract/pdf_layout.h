@@ -28,14 +28,16 @@ struct pdf_box {
 typedef int (*pdf_layout_emit)(void *ud, const char *p, size_t n);
 
 /* Fragments of a page read in order; a denser page goes in poppler's order
- * with only its wide blanks broken (still readable, never quadratic). */
+ * (its text as poppler gives it). */
 #define PDF_LAYOUT_MAX_FRAGMENTS 2000
 
 /*
  * Emit text[0..len) (UTF-8, as poppler_page_get_text gives it) in reading
  * order; boxes[i] is the box of the i-th character (nboxes of them, as
  * poppler_page_get_text_layout gives them). Lines end with '\n', the
- * fragments of one line are separated by a tab. Returns 1 when everything
+ * fragments of one line are separated by a tab (a wide blank) or a space.
+ * Without a usable layout (boxes not one per character, or not finite)
+ * the text goes as it is. Returns 1 when everything
  * was emitted, 0 when emit asked to stop, -1 when out of memory (nothing
  * emitted then).
  */
