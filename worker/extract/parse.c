@@ -167,7 +167,7 @@ struct xc_walk {
     int skip_depth;                         /* >= 0: inside mc:Fallback */
     int tr_depth;                           /* open table rows */
     unsigned char row_has_cell[XC_MAX_TABLE_NESTING];
-    unsigned char row_prev_multi[XC_MAX_TABLE_NESTING]; /* last cell had paragraphs */
+    unsigned char row_prev_multi[XC_MAX_TABLE_NESTING]; /* last cell: several paragraphs */
     int nbox;                               /* open cells and text boxes */
     unsigned char box[XC_MAX_CONTAINERS];   /* enum xc_container */
     unsigned box_paras[XC_MAX_CONTAINERS];  /* paragraphs begun in it */
