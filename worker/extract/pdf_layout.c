@@ -199,7 +199,8 @@ static int pl_by_top(const void *a, const void *b)
     return (fa->x1 > fb->x1) - (fa->x1 < fb->x1);
 }
 
-static void pl_sort(struct pl_page *pg, size_t *idx, size_t n, int (*cmp)(const void *, const void *))
+static void pl_sort(struct pl_page *pg, size_t *idx, size_t n,
+                    int (*cmp)(const void *, const void *))
 {
     pl_sort_frags = pg->f;
     qsort(idx, n, sizeof(*idx), cmp);
@@ -319,7 +320,8 @@ static size_t pl_wrapped_row(const struct pl_page *pg, const size_t *idx, const 
         if (pitch <= 0 || pitch > PL_LEADING_EM * h)
             break;
         for (c = 0; c < k; c++) {
-            const struct pl_frag *first = &pg->f[idx[bstart[b] + c]], *f = &pg->f[idx[bstart[t] + c]];
+            const struct pl_frag *first = &pg->f[idx[bstart[b] + c]];
+            const struct pl_frag *f = &pg->f[idx[bstart[t] + c]];
             double dx = f->x1 - first->x1;
 
             if ((dx < 0 ? -dx : dx) > PL_ALIGN_EM * pl_frag_height(first))
