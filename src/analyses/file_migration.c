@@ -10,7 +10,9 @@
  * came first (the switch matches nothing and the copy is dropped) or it
  * deletes the file where the switch put it; the record is read once more
  * after the source is gone, and a record deleted meanwhile has its copy
- * dropped too.
+ * dropped too. One window stays open: an account erasure deletes files
+ * before records (erasure.h), so one that read a record before its switch
+ * and deletes it after that last read leaves the copy behind.
  */
 #include "file_migration.h"
 
@@ -262,8 +264,7 @@ static enum cv_status recover_one(struct migration *m, const char *id, const cha
         else if (at == from)
             drop_copy(m, to, key);      /* not switched: the copy is spare */
     }
-    if (st == CV_OK)
-        analysis_free(&a);
+    analysis_free(&a);   /* zeroed by analysis_repo_get on every path */
     if (st == CV_OK)
         st = journal_clear(m, id, err);
     cv_queue_unlock(m->ctx->redis, id, m->owner);

@@ -7,6 +7,9 @@ bad input changing nothing, a corrupted source reported and left alone.
 
 Every test leaves every file in the local directory, as it found them."""
 import json
+import os
+import pty
+import re
 import signal
 import subprocess
 
@@ -57,6 +60,26 @@ def admin(stack, *args, env=None, timeout=300):
 def migrate(stack, src, dst, *extra, env=None):
     r = admin(stack, "--json", "storage", "migrate", "--from", src, "--to", dst, *extra, env=env)
     return r, (json.loads(r.stdout) if r.stdout.strip() else None)
+
+
+def run_on_tty(cmd, env):
+    """cmd with stderr on a terminal: (exit status, stdout, what the
+    terminal showed)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    shown = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:   # EIO: the command's side is closed
+            break
+        if not data:
+            break
+        shown.append(data)
+    out = proc.communicate(timeout=300)[0]
+    os.close(master)
+    return proc.returncode, out.decode(), b"".join(shown).decode(errors="replace")
 
 
 def local_files(stack):
@@ -162,9 +185,12 @@ def test_round_trip_dry_run_and_second_run(mig_stack, s3, db, client):  # noqa: 
     assert client.delete(f"/api/cv/analyses/{gone['id']}", headers=acct.auth).status_code == 204
     assert gone["fileUrl"] and len(bucket_keys(s3)) == n - 1
 
-    r = admin(mig_stack, "storage", "migrate", "--from", "s3", "--to", "local")
-    assert r.returncode == 0, r.stderr
-    assert "moved" in r.stdout and "failed" in r.stdout   # the table for people
+    # For people: a progress bar on a terminal, then the summary table.
+    rc, out, shown = run_on_tty(admin_cmd(mig_stack, "storage", "migrate", "--from", "s3",
+                                          "--to", "local"), mig_stack.env)
+    assert rc == 0, shown
+    assert re.search(r"\r\[#+\] \d+/\d+ records, \d+ moved", shown), shown
+    assert re.search(r"^moved +%d$" % (n - 1), out, re.M), out
     assert_all_local(mig_stack, s3, db)
     for a, content, acct in made:
         assert download(client, acct, a) == content
