@@ -137,7 +137,7 @@ enum cv_status analysis_delete(struct cv_ctx *ctx, const char *id, const char *u
 
     /* Read and removed at once: a storage migration switching the record
      * meanwhile either came first (the file is deleted where it moved to)
-     * or finds the record gone and drops its copy (admin/cmd_storage.c). */
+     * or finds the record gone and drops its copy (file_migration.c). */
     st = analysis_repo_delete(ctx, id, user_id, key, storage, err);
     if (st == CV_OK && key[0] != '\0')
         undo_file(ctx, key, storage);   /* a left-over file is logged, not fatal */

@@ -54,7 +54,7 @@
 /* ---- storage migration (cv-admin storage migrate) ---- */
 
 /* String: the token ("host:pid:random") of the one migration running.
- * Lives STORAGE_MIGRATE_LEASE_MS, renewed after each file, deleted at the
+ * Lives FILE_MIGRATION_LEASE_MS (file_migration.h), renewed after each file, deleted at the
  * end; a run killed on this host is taken over at once by the next. */
 #define CV_KEY_STORAGE_MIGRATION "cv:storage:migration"
 /* Hash, analysis id -> "FROM TO KEY": a file being moved. Set before its

@@ -136,8 +136,8 @@ enum cv_storage_kind storage_locate(const struct cv_config *cfg, const char *rec
 
     if (storage_kind_parse(recorded, &kind))
         return kind;
-    if (storage_key_valid(key) && path_join(path, sizeof(path), cfg->upload_dir, key, &err) == CV_OK &&
-        stat(path, &st) == 0)
+    if (storage_key_valid(key) &&
+        path_join(path, sizeof(path), cfg->upload_dir, key, &err) == CV_OK && stat(path, &st) == 0)
         return CV_STORAGE_LOCAL;
     return storage_s3_configured(cfg) ? CV_STORAGE_S3 : CV_STORAGE_LOCAL;
 }

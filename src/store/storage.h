@@ -11,7 +11,7 @@
  * Where a file is: each analysis record names its backend (fileStorage,
  * storage_locate); uploads go to the configured STORAGE, reads and
  * deletes to the record's backend, so files of both backends are served
- * while `cv-admin storage migrate` moves them (admin/cmd_storage.c).
+ * while `cv-admin storage migrate` moves them (file_migration.h).
  *
  * Thread safe: no state is kept between calls; a writer belongs to one
  * thread.
