@@ -20,12 +20,17 @@ import pytest
 import cvfixtures as fx
 from conftest import fresh_ip, register, running_stack
 from test_analyses import stack_port
-from test_s3 import BUCKET, objects, s3  # noqa: F401 (s3: the server fixture)
+from test_s3 import s3  # noqa: F401 (the server fixture)
 from test_worker import wait_done
+
+
+# A bucket of its own: moto's servers share one store in the process.
+BUCKET = "cv-migrate"
 
 
 @pytest.fixture(scope="module")
 def mig_stack(s3):  # noqa: F811
+    s3.create_bucket(Bucket=BUCKET)
     env = {"STORAGE": "local", "S3_BUCKET": BUCKET, "S3_REGION": "us-east-1",
            "S3_ENDPOINT": f"http://127.0.0.1:{s3.port}", "S3_ACCESS_KEY_ID": "test-key",
            "S3_SECRET_ACCESS_KEY": "test-secret", "S3_FORCE_PATH_STYLE": "true"}
@@ -88,7 +93,8 @@ def local_files(stack):
 
 
 def bucket_keys(s3):  # noqa: F811
-    return sorted(k[len("cv/"):] for k in objects(s3))
+    listed = s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])
+    return sorted(o["Key"][len("cv/"):] for o in listed)
 
 
 def snapshot(stack, s3, db):  # noqa: F811
