@@ -15,12 +15,12 @@
 /* What an analysis leaves outside its record: the stored file and the
  * LLM answer it used (which quotes the CV). */
 static enum cv_status delete_outside_record(struct cv_ctx *ctx, const char *id, const char *key,
-                                            struct cv_error *err)
+                                            const char *storage, struct cv_error *err)
 {
     enum cv_status st = CV_OK;
 
     if (key[0] != '\0')
-        st = storage_delete(ctx->cfg, key, err);
+        st = storage_delete(ctx->cfg, storage_locate(ctx->cfg, storage, key), key, err);
     if (st == CV_OK && id[0] != '\0')
         st = llm_cache_forget(ctx->redis, id, err);
     return st;
