@@ -10,9 +10,9 @@
  * came first (the switch matches nothing and the copy is dropped) or it
  * deletes the file where the switch put it; the record is read once more
  * after the source is gone, and a record deleted meanwhile has its copy
- * dropped too. One window stays open: an account erasure deletes files
- * before records (erasure.h), so one that read a record before its switch
- * and deletes it after that last read leaves the copy behind.
+ * dropped too. An account erasure deletes files before records
+ * (erasure.c): it takes the record's lease for the file and deletes it from
+ * both backends, so a copy this run made is not left behind.
  */
 #include "file_migration.h"
 

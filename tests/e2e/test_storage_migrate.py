@@ -308,3 +308,24 @@ def test_api_serves_while_files_move(mig_stack, s3, db, client):  # noqa: F811
     r, out = migrate(mig_stack, "s3", "local")
     assert r.returncode == 0, r.stderr
     assert_all_local(mig_stack, s3, db)
+
+
+def test_erasure_leaves_no_copy_a_migration_made(mig_stack, s3, db, client):  # noqa: F811
+    """A run killed between its switch and the source's deletion leaves the
+    file in both backends, the record naming the new one. An account
+    erasure then deletes both copies, not only the one the record names."""
+    from bson import ObjectId
+    [(a, content, acct)] = upload_many(client, 1, "erased")
+    rec = db.analyses.find_one({"_id": ObjectId(a["id"])})
+    key = rec["fileKey"]
+    s3.put_object(Bucket=BUCKET, Key=f"cv/{key}", Body=content)
+    db.analyses.update_one({"_id": rec["_id"]}, {"$set": {"fileStorage": "s3"}})
+    assert key in local_files(mig_stack) and key in bucket_keys(s3)
+
+    r = client.request("DELETE", "/api/auth/me", json={"password": acct.password},
+                       headers=acct.auth)
+    assert r.status_code == 204, r.text
+    assert key not in local_files(mig_stack)
+    assert key not in bucket_keys(s3)
+    assert db.analyses.find_one({"_id": rec["_id"]}) is None
+    assert_all_local(mig_stack, s3, db)
