@@ -4,7 +4,8 @@
  *
  * Per file, in this order, so that a crash at any point leaves the record
  * pointing at a complete copy and at most one spare copy that the journal
- * names: journal entry, record lease, copy, check, switch, delete the
+ * names: journal entry, record lease, copy, check, switch, then (after
+ * the grace of file_migration.h, while later files move) delete the
  * source, journal entry gone. Deletions of records do not take the lease:
  * analysis_repo_delete reads and removes in one operation, so either it
  * came first (the switch matches nothing and the copy is dropped) or it
@@ -27,6 +28,7 @@
 #include "analysis.h"
 #include "analysis_repo.h"
 #include "buf.h"
+#include "clock.h"
 #include "lease.h"
 #include "log.h"
 #include "queue.h"
@@ -51,6 +53,14 @@ struct migration {
     long kill_after;        /* MIGRATION_KILL_ENV, 0 when unset */
     char busy[FILE_MIGRATION_BUSY_MAX][USER_ID_HEX_LEN + 1];
     size_t nbusy;
+    /* Switched files whose source is deleted once due, oldest first; the
+     * journal names each until then. */
+    struct spare {
+        char id[USER_ID_HEX_LEN + 1];
+        char key[STORAGE_KEY_MAX];
+        int64_t due_ms;
+    } spares[FILE_MIGRATION_SPARES_MAX];
+    size_t nspares;
 };
 
 enum file_outcome {
@@ -334,8 +344,73 @@ static enum cv_status stage_checked(struct migration *m, enum cv_storage_kind fr
     return CV_OK;
 }
 
-/* Copy, check the copy, switch the record, delete the source. Called
- * under the record's lease, with the record as read under it. */
+/* Delete a switched file's source and clear its journal entry. */
+static void delete_source(struct migration *m, const struct spare *s)
+{
+    struct analysis again;
+    struct cv_error e;
+    enum cv_status st;
+
+    cv_error_clear(&e);
+    if (storage_delete(m->ctx->cfg, m->o->from, s->key, &e) != CV_OK) {
+        /* Moved all the same; the journal keeps the spare source for the
+         * next run. */
+        cv_log_error_detail(CV_LOG_WARN, NULL, e.message,
+                            "storage migration: source of %s kept for the next run", s->id);
+        return;
+    }
+    /* Deleted meanwhile by a deletion that read it before the switch? Then
+     * the copy is nobody's. */
+    st = analysis_repo_get(m->ctx, s->id, NULL, false, &again, &e);
+    if (st == CV_OK)
+        analysis_free(&again);
+    else if (st == CV_ERR_NOT_FOUND)
+        drop_copy(m, m->o->to, s->key);
+    cv_error_clear(&e);
+    if (journal_clear(m, s->id, &e) != CV_OK)
+        cv_log_error_detail(CV_LOG_WARN, NULL, e.message, "storage migration: journal of %s",
+                            s->id);
+}
+
+/* Delete the sources that are due; with wait, every one, pausing until
+ * each is due (the end of a run, or a full list). */
+static void flush_sources(struct migration *m, bool wait)
+{
+    size_t done = 0;
+
+    while (done < m->nspares) {
+        int64_t left = m->spares[done].due_ms - cv_clock_now_ms();
+        if (left > 0 && !wait)
+            break;
+        if (left > 0)
+            cv_sleep_ms((long)left);
+        delete_source(m, &m->spares[done++]);
+    }
+    memmove(m->spares, m->spares + done, (m->nspares - done) * sizeof(m->spares[0]));
+    m->nspares -= done;
+}
+
+/* The source of a switched file, deleted once its grace is over. */
+static void defer_source(struct migration *m, const char *id, const char *key)
+{
+    struct spare *s;
+
+    if (m->nspares == FILE_MIGRATION_SPARES_MAX) {
+        struct spare oldest = m->spares[0];   /* wait for the oldest only */
+        int64_t left = oldest.due_ms - cv_clock_now_ms();
+        if (left > 0)
+            cv_sleep_ms((long)left);
+        flush_sources(m, false);
+    }
+    s = &m->spares[m->nspares++];
+    (void)snprintf(s->id, sizeof(s->id), "%s", id);
+    (void)snprintf(s->key, sizeof(s->key), "%s", key);
+    s->due_ms = cv_clock_now_ms() + FILE_MIGRATION_SOURCE_GRACE_MS;
+}
+
+/* Copy, check the copy, switch the record; the source is deleted later
+ * (defer_source). Called under the record's lease, with the record as
+ * read under it. */
 static enum file_outcome move_leased(struct migration *m, struct analysis *a)
 {
     const struct cv_config *cfg = m->ctx->cfg;
@@ -385,25 +460,7 @@ static enum file_outcome move_leased(struct migration *m, struct analysis *a)
     }
     if (m->kill_after > 0 && m->r->moved + 1 >= m->kill_after)
         (void)raise(SIGKILL);
-    if (storage_delete(cfg, from, a->file_key, &e) != CV_OK) {
-        /* Moved all the same; the journal keeps the spare source for the
-         * next run. */
-        cv_log_error_detail(CV_LOG_WARN, NULL, e.message,
-                            "storage migration: source of %s kept for the next run", a->id);
-        return FILE_MOVED;
-    }
-    {   /* Deleted meanwhile by an account erasure that read it before the
-         * switch? Then the copy is nobody's. */
-        struct analysis again;
-        st = analysis_repo_get(m->ctx, a->id, NULL, false, &again, &e);
-        if (st == CV_OK)
-            analysis_free(&again);
-        else if (st == CV_ERR_NOT_FOUND)
-            drop_copy(m, to, a->file_key);
-    }
-    if (journal_clear(m, a->id, &e) != CV_OK)
-        cv_log_error_detail(CV_LOG_WARN, NULL, e.message, "storage migration: journal of %s",
-                            a->id);
+    defer_source(m, a->id, a->file_key);
     return FILE_MOVED;
 }
 
@@ -508,6 +565,7 @@ static enum cv_status migrate_counted(struct migration *m, const char *id, long 
         return CV_OK;   /* counted when retried */
     }
     count(m, id, out);
+    flush_sources(m, false);
     return m->o->dry_run ? CV_OK : keep_run_lease(m, err);
 }
 
@@ -579,6 +637,7 @@ enum cv_status file_migration_run(struct cv_ctx *ctx, const struct file_migratio
         st = migrate_counted(m, m->busy[i], FILE_MIGRATION_BUSY_RETRY_WAIT_MS, false, err);
     if (!o->dry_run) {
         struct cv_error e;
+        flush_sources(m, true);
         cv_error_clear(&e);
         (void)cv_lease_release(ctx->redis, CV_KEY_STORAGE_MIGRATION, m->owner, &e);
     }

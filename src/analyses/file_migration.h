@@ -7,7 +7,9 @@
  * against the record's (a record without one gets the source's, checked
  * again on the copy), switch the record's fileStorage under the analysis
  * lease (the one writer of the record at that moment), then delete the
- * source. A Redis journal names the file in flight, so a run killed at any
+ * source FILE_MIGRATION_SOURCE_GRACE_MS later, so that a download the API
+ * approved on the old record just before the switch still finds it. A
+ * Redis journal names the file in flight, so a run killed at any
  * point is finished by the next one (resumable); files already at the
  * destination are left alone (idempotent). One run at a time (a lease;
  * a run killed on this host is taken over at once).
@@ -38,6 +40,11 @@
 #define FILE_MIGRATION_REASON_MAX 200
 /* Records waited for at the end of a run (more are counted busy). */
 #define FILE_MIGRATION_BUSY_MAX 1000
+/* A switched file's source stays this long (nginx opening a local file
+ * after cv-api's X-Accel-Redirect, a client following a presigned
+ * redirect), at most FILE_MIGRATION_SPARES_MAX of them at once. */
+#define FILE_MIGRATION_SOURCE_GRACE_MS 5000L
+#define FILE_MIGRATION_SPARES_MAX 64
 
 struct file_migration_failure {
     char id[USER_ID_HEX_LEN + 1];

@@ -207,16 +207,18 @@ def test_sigkill_then_second_run_finishes(mig_stack, s3, db, client):  # noqa: F
     keys = local_files(mig_stack)
     n = len(keys)
 
-    # Killed right after the third switch, before that source is deleted.
+    # Killed right after the third switch, before that source is deleted
+    # (the first two are deleted only once their grace is over).
     r, _ = migrate(mig_stack, "local", "s3", env={"CV_TEST_MIGRATE_KILL_AFTER_SWITCH": "3"})
     assert r.returncode == -signal.SIGKILL, (r.returncode, r.stderr)
     on_s3 = [d for d in db.analyses.find({"fileStorage": "s3"})]
     assert len(on_s3) == 3
-    assert len(local_files(mig_stack)) == n - 2      # the third source is still there
+    spare = len(local_files(mig_stack)) - (n - 3)    # sources of switched records left
+    assert 1 <= spare <= 3, spare
 
     r, out = migrate(mig_stack, "local", "s3")
     assert r.returncode == 0, r.stderr
-    assert out["recovered"] == 1 and out["moved"] == n - 3 and out["failed"] == 0, out
+    assert out["recovered"] == spare and out["moved"] == n - 3 and out["failed"] == 0, out
     assert local_files(mig_stack) == [] and bucket_keys(s3) == keys
     for a, content, acct in made:
         assert download(client, acct, a) == content
