@@ -51,10 +51,12 @@ void analysis_events_publish(struct cv_ctx *ctx, const struct analysis *a)
         return;
     cv_error_clear(&err);
     live_events_channel(ctx->cfg, LIVE_CHANNEL_ANALYSIS, a->id, channel);
-    if (live_events_publish(ctx->cfg, channel, status, msg, strlen(msg), &err) == CV_OK)
+    if (live_events_publish(ctx->cfg, LIVE_CHANNEL_ANALYSIS, channel, status, msg, strlen(msg),
+                            &err) == CV_OK)
         live_events_channel(ctx->cfg, LIVE_CHANNEL_USER, a->user_id, channel);
     if (err.status == CV_OK &&
-        live_events_publish(ctx->cfg, channel, status, msg, strlen(msg), &err) == CV_OK)
+        live_events_publish(ctx->cfg, LIVE_CHANNEL_USER, channel, status, msg, strlen(msg),
+                            &err) == CV_OK)
         cv_log(CV_LOG_DEBUG, ctx->request_id, "live event %s of analysis %s published", status,
                a->id);
     else

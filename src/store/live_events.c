@@ -34,9 +34,9 @@ static size_t discard(char *p, size_t size, size_t n, void *user)
     return size * n;
 }
 
-enum cv_status live_events_publish(const struct cv_config *cfg, const char *channel,
-                                   const char *event, const char *json, size_t len,
-                                   struct cv_error *err)
+enum cv_status live_events_publish(const struct cv_config *cfg, enum live_channel_kind kind,
+                                   const char *channel, const char *event, const char *json,
+                                   size_t len, struct cv_error *err)
 {
     char url[LIVE_EVENTS_URL_MAX_BYTES], header[LIVE_EVENTS_HEADER_MAX_BYTES];
     struct curl_slist *headers = NULL;
@@ -48,7 +48,8 @@ enum cv_status live_events_publish(const struct cv_config *cfg, const char *chan
 
     if (cfg->events_publish_url == NULL)
         return cv_error_set(err, CV_ERR_UNAVAILABLE, "EVENTS_PUBLISH_URL is not set");
-    n = snprintf(url, sizeof(url), "%s/%s", cfg->events_publish_url, channel);
+    n = snprintf(url, sizeof(url), "%s/%s/%s", cfg->events_publish_url,
+                 kind == LIVE_CHANNEL_USER ? "user" : "analysis", channel);
     if (n < 0 || (size_t)n >= sizeof(url))
         return cv_error_set(err, CV_ERR_INTERNAL, "publisher URL too long");
     n = snprintf(header, sizeof(header), "X-EventSource-Event: %s", event);

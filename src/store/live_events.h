@@ -34,11 +34,14 @@ enum live_channel_kind {
 void live_events_channel(const struct cv_config *cfg, enum live_channel_kind kind,
                          const char *id, char out[LIVE_EVENTS_CHANNEL_HEX_LEN + 1]);
 
-/* POST the JSON message (len bytes) to channel, as the EventSource event
- * named event. CV_ERR_UNAVAILABLE when nginx does not take it (or
- * EVENTS_PUBLISH_URL is not set). */
-enum cv_status live_events_publish(const struct cv_config *cfg, const char *channel,
-                                   const char *event, const char *json, size_t len,
-                                   struct cv_error *err) CV_WARN_UNUSED;
+/* POST the JSON message (len bytes) to channel, a channel of kind, as the
+ * EventSource event named event: to EVENTS_PUBLISH_URL/analysis/<channel>
+ * or /user/<channel>. nginx keeps one message per analysis channel (a
+ * subscriber gets the latest state first) and a short history per user
+ * channel (cv-events.conf.in). CV_ERR_UNAVAILABLE when nginx does not
+ * take it (or EVENTS_PUBLISH_URL is not set). */
+enum cv_status live_events_publish(const struct cv_config *cfg, enum live_channel_kind kind,
+                                   const char *channel, const char *event, const char *json,
+                                   size_t len, struct cv_error *err) CV_WARN_UNUSED;
 
 #endif

@@ -140,7 +140,7 @@ def test_a_person_analyses_cvs_from_registration_to_logout(page, stack):
     page.get_by_role("button", name="Analyse").click()
     expect(page.get_by_role("status")).to_contain_text("“cv-fr.docx” is uploaded")
 
-    # Both complete, seen live (the list polls with backoff).
+    # Both complete, seen live (the list follows the user's event stream).
     expect(row(page, "cv-en.pdf")).to_have_attribute("data-status", "completed", timeout=ANALYSIS_MS)
     expect(row(page, "cv-fr.docx")).to_have_attribute("data-status", "completed", timeout=ANALYSIS_MS)
     expect(page.locator(".plan")).to_contain_text("2 of 3 analyses used this month")
@@ -218,6 +218,32 @@ def test_a_person_analyses_cvs_from_registration_to_logout(page, stack):
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.get_by_label("Langue").select_option("en")
     page.console.assert_clean(expected_statuses=(402,))
+
+
+@pytest.mark.parametrize("events", ["streamed", "refused"])
+def test_the_list_follows_analyses_live_and_polls_without_events(page, stack, events):
+    """The dashboard follows the user's feed (/api/events, EventSource with
+    a single-use ticket) while an analysis is unfinished; when the stream
+    is refused it falls back to polling, and the result shows all the same."""
+    streams = []
+    page.on("request", lambda r: r.resource_type == "eventsource" and streams.append(r.url))
+    if events == "refused":
+        page.route(re.compile(r"/api/events\?ticket="),
+                   lambda route: route.fulfill(status=503, body="unavailable"))
+    with stack.client(source_ip=fresh_ip()) as c:
+        acct = register(c, name="Katherine Johnson")
+    page.goto("/#/login")
+    page.get_by_label("Email").fill(acct.email)
+    page.get_by_label("Password").fill(acct.password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("status")).to_contain_text("Welcome, Katherine Johnson.")
+
+    choose_file(page, "live.txt", "text/plain", cvfixtures.text_bytes())
+    page.get_by_role("button", name="Analyse").click()
+    expect(page.get_by_role("status")).to_contain_text("“live.txt” is uploaded")
+    expect(row(page, "live.txt")).to_have_attribute("data-status", "completed", timeout=ANALYSIS_MS)
+    assert any("/api/events?ticket=" in u for u in streams), streams
+    page.console.assert_clean(expected_statuses=(503,) if events == "refused" else ())
 
 
 def test_wrong_password_and_oversized_file_show_their_messages(page, stack):

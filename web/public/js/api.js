@@ -99,6 +99,45 @@ export function upload(form, onProgress) {
   });
 }
 
+// Follow the live events of path (one analysis's events, or the user's
+// feed /api/events) through nginx. EventSource can't send the
+// Authorization header, so a single-use ticket stands in for it.
+// onEvent(data) for each state change (the AnalysisEvent of the API);
+// onLost() once if the stream can't be opened or breaks, so the caller
+// can fall back to polling (a ticket is single use: EventSource's own
+// reconnection would be refused). Returns stop().
+export function follow(path, onEvent, onLost) {
+  let source = null;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    if (source) source.close();
+  };
+  const lost = () => {
+    if (stopped) return;
+    stop();
+    onLost();
+  };
+  if (typeof EventSource !== 'function') {
+    lost();
+    return stop;
+  }
+  call('POST', '/api/events/ticket').then(({ ticket }) => {
+    if (stopped) return;
+    source = new EventSource(`${path}?ticket=${encodeURIComponent(ticket)}`);
+    for (const status of ['queued', 'processing', 'completed', 'failed']) {
+      source.addEventListener(status, (ev) => {
+        if (stopped) return;
+        let data = null;
+        try { data = JSON.parse(ev.data); } catch { return; }
+        onEvent(data);
+      });
+    }
+    source.onerror = lost;
+  }, lost);
+  return stop;
+}
+
 // Download an analysis's original file: the endpoint needs the token, so
 // the file is fetched and handed to the browser as a blob.
 export async function download(path, fileName) {

@@ -1,11 +1,12 @@
 // main.js - the reference web client: a hash-routed single page over the
 // API (#/login, #/register, #/ the dashboard, #/analyses/<id>, #/account).
 // Views are rebuilt from API state; an analysis that is not finished is
-// polled with backoff until it is.
+// followed live (server-sent events through nginx) until it is, or polled
+// with backoff when the event stream is not available.
 
 import { h, clear, uid } from './dom.js';
 import { t, setLang, getLang, LANGS, formatSize, formatDate, formatDay } from './i18n.js';
-import { call, upload, download, session, ApiError } from './api.js';
+import { call, upload, download, follow, session, ApiError } from './api.js';
 import { loadRules, check, checkFile, acceptList } from './rules.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -15,7 +16,7 @@ const POLL_MAX_MS = 5000;
 const POLL_GROWTH = 1.6;
 const TERMINAL = new Set(['completed', 'failed']);
 
-const state = { user: null, rules: null, plans: null, page: 1, notice: '', view: 0 };
+const state = { user: null, rules: null, plans: null, page: 1, notice: '', view: 0, stopLive: null };
 
 // ------------------------------------------------------------ helpers
 
@@ -141,6 +142,44 @@ function pollWhile(unfinished, fn) {
     }
   };
   setTimeout(tick, delay);
+}
+
+// Keep a view fresh while unfinished(await fn()) holds: fn() runs again at
+// each live event of path, one run at a time (events during a run fold
+// into one more run). Falls back to pollWhile if the stream is lost.
+function watchWhile(path, unfinished, fn) {
+  const view = state.view;
+  let running = false;
+  let again = false;
+  const refresh = async () => {
+    if (running) { again = true; return; }
+    running = true;
+    try {
+      do {
+        again = false;
+        if (view !== state.view) return;
+        if (!unfinished(await fn())) return stopLive();
+      } while (again);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      if (err.code === 'unauthorized' || err.code === 'token_expired') {
+        stopLive();
+        return endSession(err.sentence());
+      }
+      // A hiccup: the next event (or the poll) tries again.
+    } finally {
+      running = false;
+    }
+  };
+  stopLive();
+  state.stopLive = follow(path, refresh, () => {
+    if (view === state.view) pollWhile(unfinished, fn);
+  });
+}
+
+function stopLive() {
+  if (state.stopLive) state.stopLive();
+  state.stopLive = null;
 }
 
 async function refreshUser() {
@@ -456,7 +495,8 @@ function viewDashboard() {
   const watch = () => {
     if (watching) return;
     watching = true;
-    pollWhile((res) => (watching = res.analyses.some((a) => !TERMINAL.has(a.status))), list.load);
+    watchWhile('/api/events', (res) => (watching = res.analyses.some((a) => !TERMINAL.has(a.status))),
+      list.load);
   };
   // After an upload only the usage and the list change: the form stays,
   // so a file chosen meanwhile is kept.
@@ -489,7 +529,7 @@ function viewAnalysis(id) {
     return analysis;
   };
   load().then((a) => {
-    if (!TERMINAL.has(a.status)) pollWhile((x) => !TERMINAL.has(x.status), load);
+    if (!TERMINAL.has(a.status)) watchWhile(`/api/cv/analyses/${id}/events`, (x) => !TERMINAL.has(x.status), load);
   }, (err) => showError(box, err));
   return page;
 }
@@ -619,6 +659,7 @@ function viewAccount() {
 
 async function route() {
   state.view++;
+  stopLive();
   const hash = location.hash || '#/';
   const main = document.getElementById('main');
   if (session.token && !state.user) {
