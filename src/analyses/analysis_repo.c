@@ -416,25 +416,29 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
     return st;
 }
 
-/* $set of the given fields on one analysis (any owner). */
-static enum cv_status set_fields(struct cv_ctx *ctx, const char *id, const bson_t *set,
-                                 struct cv_error *err, const char *what)
+/* $set of status, the given fields and updatedAt (now) on one analysis
+ * (any owner). Takes set: destroyed on every path. */
+static enum cv_status set_status(struct cv_ctx *ctx, const char *id, const char *status,
+                                 bson_t *set, int64_t now, struct cv_error *err,
+                                 const char *what)
 {
     bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER;
     int64_t matched = 0;
     enum cv_status st;
 
+    BSON_APPEND_UTF8(set, "status", status);
+    BSON_APPEND_DATE_TIME(set, "updatedAt", now);
     if (!filter_for(&filter, id, NULL)) {
-        bson_destroy(&filter);
-        bson_destroy(&update);
-        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
+    } else {
+        BSON_APPEND_DOCUMENT(&update, "$set", set);
+        st = update_one(ctx, &filter, &update, &matched, err, what);
+        if (st == CV_OK && matched == 0)
+            st = cv_error_set(err, CV_ERR_NOT_FOUND, "analysis %s is gone", id);
     }
-    BSON_APPEND_DOCUMENT(&update, "$set", set);
-    st = update_one(ctx, &filter, &update, &matched, err, what);
-    if (st == CV_OK && matched == 0)
-        st = cv_error_set(err, CV_ERR_NOT_FOUND, "analysis %s is gone", id);
     bson_destroy(&filter);
     bson_destroy(&update);
+    bson_destroy(set);
     return st;
 }
 
@@ -443,16 +447,11 @@ enum cv_status analysis_repo_start(struct cv_ctx *ctx, const char *id, int attem
 {
     bson_t set = BSON_INITIALIZER;
     int64_t now = cv_time_now_ms();
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "processing");
     BSON_APPEND_INT32(&set, "attempts", attempts);
     BSON_APPEND_DATE_TIME(&set, "startedAt", now);
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
     BSON_APPEND_NULL(&set, "completedAt");
-    st = set_fields(ctx, id, &set, err, "start analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "processing", &set, now, err, "start analysis");
 }
 
 /* Append a json-c object as a BSON sub-document. */
@@ -475,9 +474,7 @@ enum cv_status analysis_repo_complete(struct cv_ctx *ctx, const char *id, json_o
 {
     bson_t set = BSON_INITIALIZER;
     int64_t now = cv_time_now_ms();
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "completed");
     if (!append_json(&set, "result", result) || !append_json(&set, "analyzer", analyzer)) {
         bson_destroy(&set);
         return cv_error_set(err, CV_ERR_INTERNAL, "result is not storable JSON");
@@ -486,10 +483,7 @@ enum cv_status analysis_repo_complete(struct cv_ctx *ctx, const char *id, json_o
     append_str_or_null(&set, "originalText", text);
     BSON_APPEND_NULL(&set, "error");
     BSON_APPEND_DATE_TIME(&set, "completedAt", now);
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
-    st = set_fields(ctx, id, &set, err, "complete analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "completed", &set, now, err, "complete analysis");
 }
 
 enum cv_status analysis_repo_fail(struct cv_ctx *ctx, const char *id, const char *reason,
@@ -497,25 +491,15 @@ enum cv_status analysis_repo_fail(struct cv_ctx *ctx, const char *id, const char
 {
     bson_t set = BSON_INITIALIZER;
     int64_t now = cv_time_now_ms();
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "failed");
     BSON_APPEND_UTF8(&set, "error", reason);
     BSON_APPEND_DATE_TIME(&set, "completedAt", now);
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
-    st = set_fields(ctx, id, &set, err, "fail analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "failed", &set, now, err, "fail analysis");
 }
 
 enum cv_status analysis_repo_wait_retry(struct cv_ctx *ctx, const char *id, struct cv_error *err)
 {
     bson_t set = BSON_INITIALIZER;
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "queued");
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
-    st = set_fields(ctx, id, &set, err, "requeue analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "queued", &set, cv_time_now_ms(), err, "requeue analysis");
 }
