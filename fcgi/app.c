@@ -77,9 +77,9 @@ struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req)
     return (struct cv_ctx){ t->cfg, t->conns.mongo, &t->conns.redis, req->request_id };
 }
 
-enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
-                                struct cv_user *user, struct token_claims *claims,
-                                struct cv_error *err)
+enum cv_status app_authenticate_card(struct app_thread *t, struct http_request *req,
+                                     struct user_card *card, struct token_claims *claims,
+                                     struct cv_error *err)
 {
     static const char bearer[] = "Bearer ";
     const char *h = FCGX_GetParam("HTTP_AUTHORIZATION", req->fcgx->envp);
@@ -93,9 +93,21 @@ enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
     h += sizeof(bearer) - 1;
     while (*h == ' ')
         h++;
-    st = auth_authenticate(&ctx, h, strlen(h), user, claims, err);
+    st = auth_authenticate(&ctx, h, strlen(h), card, claims, err);
     if (st == CV_OK)
-        (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user->id);
+        (void)snprintf(req->user_id, sizeof(req->user_id), "%s", card->user.id);
+    return st;
+}
+
+enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
+                                struct cv_user *user, struct token_claims *claims,
+                                struct cv_error *err)
+{
+    struct user_card card;
+    enum cv_status st = app_authenticate_card(t, req, &card, claims, err);
+
+    if (st == CV_OK)
+        *user = card.user;
     return st;
 }
 
@@ -103,7 +115,7 @@ enum cv_status app_caller_auth(struct app_thread *t, struct http_request *req,
                                struct app_caller *c, struct cv_error *err)
 {
     c->ctx = app_ctx(t, req);
-    return app_authenticate(t, req, &c->user, &c->claims, err);
+    return app_authenticate_card(t, req, &c->card, &c->claims, err);
 }
 
 enum cv_status app_caller_auth_json(struct app_thread *t, struct http_request *req,

@@ -19,6 +19,7 @@
 #include "metrics.h"
 #include "runtime.h"
 #include "token.h"
+#include "user_cache.h"
 #include "user_repo.h"
 
 struct app_thread {
@@ -43,18 +44,24 @@ struct cv_ctx app_ctx(struct app_thread *t, const struct http_request *req);
 
 /*
  * Authenticate the request's "Authorization: Bearer <token>": on success
- * fills user and claims and records the user id for the access log.
+ * fills card (the user as auth_authenticate knows it: no password hash or
+ * Stripe ids) and claims and records the user id for the access log.
  * CV_ERR_UNAUTHORIZED / CV_ERR_TOKEN_EXPIRED / CV_ERR_UNAVAILABLE otherwise.
  */
+enum cv_status app_authenticate_card(struct app_thread *t, struct http_request *req,
+                                     struct user_card *card, struct token_claims *claims,
+                                     struct cv_error *err) CV_WARN_UNUSED;
+
+/* The same for a handler that needs only the user (card->user). */
 enum cv_status app_authenticate(struct app_thread *t, struct http_request *req,
                                 struct cv_user *user, struct token_claims *claims,
                                 struct cv_error *err) CV_WARN_UNUSED;
 
 /* An authenticated request: the core context to serve it with, and who
- * sent it. Lives on the handler's stack. */
+ * sent it (card.user). Lives on the handler's stack. */
 struct app_caller {
     struct cv_ctx ctx;
-    struct cv_user user;
+    struct user_card card;
     struct token_claims claims;
 };
 

@@ -24,27 +24,30 @@
 #define AUTH_EMAIL_FIELD_MAX_BYTES 1024
 #define AUTH_NAME_FIELD_MAX_BYTES 1024
 
-/* The user object with this month's usage counted; settings NULL: read
- * them. */
-static enum cv_status user_json(struct cv_ctx *ctx, const struct cv_user *user,
-                                const struct user_settings *settings, json_object **out,
+/* The user object of card. */
+static enum cv_status card_json(const struct user_card *card, json_object **out,
                                 struct cv_error *err)
 {
-    struct user_settings stored;
-    int64_t month;
-    int used;
+    *out = render_user(&card->user, card->month_ms, card->used, &card->settings);
+    return *out != NULL ? CV_OK : cv_error_set(err, CV_ERR_NOMEM, "rendering the user failed");
+}
+
+/* The user object of a user just registered or logged in, read from the
+ * database. */
+static enum cv_status user_json(struct cv_ctx *ctx, const struct cv_user *user,
+                                json_object **out, struct cv_error *err)
+{
+    struct user_card card;
     enum cv_status st;
 
     *out = NULL;
-    st = quota_usage(ctx, user->id, cv_time_now_ms(), &month, &used, err);
-    if (st == CV_OK && settings == NULL) {
-        st = user_settings_get(ctx, user->id, &stored, err);
-        settings = &stored;
-    }
+    st = quota_usage(ctx, user->id, cv_time_now_ms(), &card.month_ms, &card.used, err);
+    if (st == CV_OK)
+        st = user_settings_get(ctx, user->id, &card.settings, err);
     if (st != CV_OK)
         return st;
-    *out = render_user(user, month, used, settings);
-    return *out != NULL ? CV_OK : cv_error_set(err, CV_ERR_NOMEM, "rendering the user failed");
+    card.user = *user;
+    return card_json(&card, out, err);
 }
 
 /* Render {"token","user"} with status. */
@@ -56,7 +59,7 @@ static enum cv_status respond_session(struct cv_ctx *ctx, struct http_response *
     json_object *u = NULL;
     enum cv_status st;
 
-    st = user_json(ctx, user, NULL, &u, err);
+    st = user_json(ctx, user, &u, err);
     if (st != CV_OK) {
         json_object_put(obj);
         return st;
@@ -165,7 +168,7 @@ enum cv_status handle_me(struct app_thread *t, struct http_request *req,
 
     st = app_caller_auth(t, req, &c, err);
     if (st == CV_OK)
-        st = user_json(&c.ctx, &c.user, NULL, &u, err);
+        st = card_json(&c.card, &u, err);
     if (st != CV_OK)
         return st;
     return http_respond_wrapped(resp, 200, "user", u, err, "rendering the user failed");
@@ -202,7 +205,6 @@ enum cv_status handle_update_me(struct app_thread *t, struct http_request *req,
 {
     struct profile_change chg = { NULL, PROFILE_KEEP };
     char name[ACCOUNT_NAME_MAX_BYTES + 1];
-    struct user_settings settings;
     struct app_caller c;
     json_object *body, *u = NULL;
     const char *n, *why;
@@ -226,11 +228,11 @@ enum cv_status handle_update_me(struct app_thread *t, struct http_request *req,
     }
     read_notifications(body, &chg, err);
     st = err->nfields > 0 ? CV_ERR_INVALID
-                          : profile_update(&c.ctx, &c.user, &chg, &settings, err);
+                          : profile_update(&c.ctx, &c.card.user, &chg, &c.card.settings, err);
     if (st == CV_ERR_NOT_FOUND)
         st = cv_error_set(err, CV_ERR_UNAUTHORIZED, "the account no longer exists");
     if (st == CV_OK)
-        st = user_json(&c.ctx, &c.user, &settings, &u, err);
+        st = card_json(&c.card, &u, err);
     json_object_put(body);
     if (st != CV_OK)
         return st;
@@ -266,7 +268,7 @@ enum cv_status handle_delete_me(struct app_thread *t, struct http_request *req,
     if (!json_field_string(body, "password", true, AUTH_PASSWORD_FIELD_MAX_BYTES, &p, &plen, err))
         st = CV_ERR_INVALID;
     else
-        st = auth_delete_account(&c.ctx, &c.user, &c.claims, p, plen, err);
+        st = auth_delete_account(&c.ctx, c.card.user.id, &c.claims, p, plen, err);
     if (st == CV_OK)
         resp->status = 204;
     json_object_put(body);

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "auth.h"
 #include "billing.h"
 #include "json_fields.h"
 #include "log.h"
@@ -61,6 +62,7 @@ enum cv_status handle_billing_checkout(struct app_thread *t, struct http_request
 {
     char url[BILLING_URL_MAX_BYTES];
     struct app_caller c;
+    struct cv_user stored;
     json_object *body;
     const char *plan;
     size_t plan_len;
@@ -69,11 +71,17 @@ enum cv_status handle_billing_checkout(struct app_thread *t, struct http_request
     st = app_caller_auth_json(t, req, &c, &body, err);
     if (st != CV_OK)
         return st;
+    /* The Stripe ids are not on the card: the stored document. */
+    st = auth_load_user(&c.ctx, c.card.user.id, &stored, err);
+    if (st != CV_OK) {
+        json_object_put(body);
+        return st;
+    }
     if (json_field_string(body, "plan", true, BILLING_PLAN_FIELD_MAX_BYTES, &plan, &plan_len,
                           err) &&
         !(plan_len == 3 && memcmp(plan, "pro", 3) == 0))
         cv_error_add_field(err, "plan", "must be \"pro\"");
-    st = err->nfields > 0 ? CV_ERR_INVALID : billing_checkout(&c.ctx, &c.user, url, err);
+    st = err->nfields > 0 ? CV_ERR_INVALID : billing_checkout(&c.ctx, &stored, url, err);
     json_object_put(body);
     return st == CV_OK ? respond_url(resp, url, err) : st;
 }
@@ -83,11 +91,14 @@ enum cv_status handle_billing_portal(struct app_thread *t, struct http_request *
 {
     char url[BILLING_URL_MAX_BYTES];
     struct app_caller c;
+    struct cv_user stored;
     enum cv_status st;
 
     st = app_caller_auth(t, req, &c, err);
     if (st == CV_OK)
-        st = billing_portal(&c.ctx, &c.user, url, err);
+        st = auth_load_user(&c.ctx, c.card.user.id, &stored, err);
+    if (st == CV_OK)
+        st = billing_portal(&c.ctx, &stored, url, err);
     return st == CV_OK ? respond_url(resp, url, err) : st;
 }
 

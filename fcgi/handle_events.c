@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "analysis_repo.h"
+#include "auth.h"
 #include "event_ticket.h"
 #include "live_events.h"
 #include "query.h"
@@ -35,9 +36,7 @@ static enum cv_status subscriber(struct app_thread *t, struct http_request *req,
     st = event_ticket_redeem(&ctx, ticket, strlen(ticket), user_id, err);
     if (st != CV_OK)
         return st;
-    st = user_repo_find_by_id(&ctx, user_id, user, err);
-    if (st == CV_ERR_NOT_FOUND)
-        return cv_error_set(err, CV_ERR_UNAUTHORIZED, "the account no longer exists");
+    st = auth_load_user(&ctx, user_id, user, err);
     if (st == CV_OK)
         (void)snprintf(req->user_id, sizeof(req->user_id), "%s", user->id);
     return st;
@@ -109,7 +108,7 @@ enum cv_status handle_events_ticket(struct app_thread *t, struct http_request *r
     if (st == CV_OK && t->cfg->events_publish_url == NULL)
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "live events are not configured");
     if (st == CV_OK)
-        st = event_ticket_issue(&c.ctx, c.user.id, ticket, &expires, err);
+        st = event_ticket_issue(&c.ctx, c.card.user.id, ticket, &expires, err);
     if (st != CV_OK)
         return st;
     o = json_object_new_object();

@@ -4,7 +4,8 @@
  * Redis keys (redis_keys.h): CV_KEY_LOGIN_FAILURES_PREFIX + blake2b(email)
  * counts failed logins in a window (the key expires with it);
  * CV_KEY_REVOKED_TOKEN_PREFIX + jti marks a logged-out token until the
- * token's own expiry.
+ * token's own expiry; authentication reads it in the same script as the
+ * user's card (user_cache.h).
  */
 #include "auth.h"
 
@@ -170,29 +171,43 @@ enum cv_status auth_login(struct cv_ctx *ctx, const struct auth_credentials *cre
     return issue(ctx, user, token, err);
 }
 
+static enum cv_status account_gone(enum cv_status st, struct cv_error *err)
+{
+    return st == CV_ERR_NOT_FOUND
+               ? cv_error_set(err, CV_ERR_UNAUTHORIZED, "the account no longer exists")
+               : st;
+}
+
 enum cv_status auth_authenticate(struct cv_ctx *ctx, const char *token, size_t len,
-                                 struct cv_user *user, struct token_claims *claims,
+                                 struct user_card *card, struct token_claims *claims,
                                  struct cv_error *err)
 {
-    redisReply *rep;
+    char ticket[USER_CACHE_TICKET_MAX];
+    int64_t now_ms = cv_time_now_ms();
     enum cv_status st;
-    bool revoked;
+    bool revoked, hit;
 
-    st = token_verify(ctx->cfg, token, len, cv_time_now_ms() / 1000, claims, err);
+    st = token_verify(ctx->cfg, token, len, now_ms / 1000, claims, err);
+    if (st == CV_OK)
+        st = user_cache_lookup(ctx, claims->sub, claims->jti, cv_time_month_start_ms(now_ms),
+                               &revoked, &hit, card, ticket, err);
     if (st != CV_OK)
         return st;
-    st = cv_redis_command(ctx->redis, true, &rep, err, "EXISTS " CV_KEY_REVOKED_TOKEN_PREFIX "%s",
-                          claims->jti);
-    if (st != CV_OK)
-        return st;
-    revoked = rep->type == REDIS_REPLY_INTEGER && rep->integer > 0;
-    freeReplyObject(rep);
     if (revoked)
         return cv_error_set(err, CV_ERR_UNAUTHORIZED, "the token has been revoked");
-    st = user_repo_find_by_id(ctx, claims->sub, user, err);
-    if (st == CV_ERR_NOT_FOUND)
-        return cv_error_set(err, CV_ERR_UNAUTHORIZED, "the account no longer exists");
-    return st;
+    if (hit)
+        return CV_OK;
+    st = user_cache_load(ctx, claims->sub, now_ms, card, err);
+    if (st != CV_OK)
+        return account_gone(st, err);
+    user_cache_fill(ctx, ticket, card);
+    return CV_OK;
+}
+
+enum cv_status auth_load_user(struct cv_ctx *ctx, const char *user_id, struct cv_user *user,
+                              struct cv_error *err)
+{
+    return account_gone(user_repo_find_by_id(ctx, user_id, user, err), err);
 }
 
 enum cv_status auth_logout(struct cv_ctx *ctx, const struct token_claims *claims,
@@ -215,22 +230,28 @@ enum cv_status auth_logout(struct cv_ctx *ctx, const struct token_claims *claims
     return st;
 }
 
-enum cv_status auth_delete_account(struct cv_ctx *ctx, const struct cv_user *user,
+enum cv_status auth_delete_account(struct cv_ctx *ctx, const char *user_id,
                                    const struct token_claims *claims, const char *password,
                                    size_t password_len, struct cv_error *err)
 {
+    struct cv_user user;
     enum cv_status st;
 
-    if (!password_verify(user->password_hash, password, password_len))
-        return cv_error_set(err, CV_ERR_INVALID_CREDENTIALS, "the password is not correct");
-    st = erasure_delete_user_data(ctx, user->id, err);
+    st = auth_load_user(ctx, user_id, &user, err);
     if (st != CV_OK)
         return st;
-    st = user_repo_delete(ctx, user->id, err);
+    if (!password_verify(user.password_hash, password, password_len))
+        st = cv_error_set(err, CV_ERR_INVALID_CREDENTIALS, "the password is not correct");
+    sodium_memzero(user.password_hash, sizeof(user.password_hash));
+    if (st == CV_OK)
+        st = erasure_delete_user_data(ctx, user_id, err);
+    if (st != CV_OK)
+        return st;
+    st = user_repo_delete(ctx, user_id, err);
     if (st != CV_OK && st != CV_ERR_NOT_FOUND)
         return st;
     st = auth_logout(ctx, claims, err);
     if (st == CV_OK)
-        cv_log(CV_LOG_INFO, ctx->request_id, "account %s erased", user->id);
+        cv_log(CV_LOG_INFO, ctx->request_id, "account %s erased", user_id);
     return st;
 }

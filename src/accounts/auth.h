@@ -15,6 +15,7 @@
 #include "ctx.h"
 #include "cv_status.h"
 #include "token.h"
+#include "user_cache.h"
 #include "user_repo.h"
 
 /* Per-account lockout: this many failed logins within the window lock the
@@ -40,19 +41,28 @@ enum cv_status auth_register(struct cv_ctx *ctx, const struct auth_credentials *
 enum cv_status auth_login(struct cv_ctx *ctx, const struct auth_credentials *cred,
                           struct cv_user *user, char **token, struct cv_error *err) CV_WARN_UNUSED;
 
-/* The user behind "Bearer <token>": signature, algorithm, expiry,
- * revocation (one Redis round trip) and the user's existence. */
+/* The user behind "Bearer <token>": signature, algorithm, expiry, then
+ * revocation and the user's card (existence, plan, usage, settings) in one
+ * Redis round trip (user_cache.h); on a miss the card is read from MongoDB
+ * and cached. card->user has no password hash or Stripe ids: use
+ * auth_load_user for those. */
 enum cv_status auth_authenticate(struct cv_ctx *ctx, const char *token, size_t len,
-                                 struct cv_user *user, struct token_claims *claims,
+                                 struct user_card *card, struct token_claims *claims,
                                  struct cv_error *err) CV_WARN_UNUSED;
+
+/* The stored user document of an authenticated user_id (password hash,
+ * Stripe ids): CV_ERR_UNAUTHORIZED when it no longer exists. */
+enum cv_status auth_load_user(struct cv_ctx *ctx, const char *user_id, struct cv_user *user,
+                              struct cv_error *err) CV_WARN_UNUSED;
 
 /* Revoke this token (only this one) until its expiry. */
 enum cv_status auth_logout(struct cv_ctx *ctx, const struct token_claims *claims,
                            struct cv_error *err) CV_WARN_UNUSED;
 
-/* With the right password: erase the user's data, the user, and revoke the
- * token. CV_ERR_INVALID_CREDENTIALS for a wrong password. */
-enum cv_status auth_delete_account(struct cv_ctx *ctx, const struct cv_user *user,
+/* With the right password (checked against the stored hash of user_id):
+ * erase the user's data, the user, and revoke the token.
+ * CV_ERR_INVALID_CREDENTIALS for a wrong password. */
+enum cv_status auth_delete_account(struct cv_ctx *ctx, const char *user_id,
                                    const struct token_claims *claims, const char *password,
                                    size_t password_len, struct cv_error *err) CV_WARN_UNUSED;
 

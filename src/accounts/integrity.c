@@ -2,7 +2,8 @@
  * integrity.c - the invariant checker (see integrity.h). Order: the live
  * jobs in Redis (pending, undelivered, delayed), then one pass over the
  * analyses, the stored files, the quota slots and the users with their
- * last applied Stripe event, each compared with what came before.
+ * last applied Stripe event and their cached card, each compared with what
+ * came before.
  */
 #include "integrity.h"
 
@@ -20,13 +21,14 @@
 #include "queue.h"
 #include "storage.h"
 #include "timefmt.h"
+#include "user_cache.h"
 #include "user_repo.h"
 
 #define ID_LEN USER_ID_HEX_LEN
 
 static const char *const kind_names[] = {
     "completed_without_start", "file_missing", "orphan_file", "quota_mismatch",
-    "orphan_job", "stuck", "plan_mismatch",
+    "orphan_job", "stuck", "plan_mismatch", "card_mismatch",
 };
 
 const char *integrity_kind_name(enum integrity_kind kind)
@@ -495,7 +497,45 @@ static enum cv_status last_event_plan(struct cv_ctx *ctx, const char *user_id, c
     return st;
 }
 
-static enum cv_status check_users(struct cv_ctx *ctx, struct integrity_report *r,
+/* The first field of user_id's cached card (user_cache.h) that differs
+ * from MongoDB, if the user has a card this month. */
+static enum cv_status check_card(struct cv_ctx *ctx, const char *id, int64_t now_ms,
+                                 struct integrity_report *r, struct cv_error *err)
+{
+    struct user_card cached, stored;
+    const char *field = NULL;
+    bool present;
+    enum cv_status st;
+
+    st = user_cache_peek(ctx, id, cv_time_month_start_ms(now_ms), &present, &cached, err);
+    if (st != CV_OK || !present)
+        return st;
+    st = user_cache_load(ctx, id, now_ms, &stored, err);
+    if (st == CV_ERR_NOT_FOUND) {   /* erased since the scan read it */
+        cv_error_clear(err);
+        return CV_OK;
+    }
+    if (st != CV_OK)
+        return st;
+    if (strcmp(cached.user.email, stored.user.email) != 0)
+        field = "email";
+    else if (strcmp(cached.user.name, stored.user.name) != 0)
+        field = "name";
+    else if (cached.user.plan != stored.user.plan)
+        field = "plan";
+    else if (cached.user.created_at_ms != stored.user.created_at_ms)
+        field = "createdAt";
+    else if (cached.used != stored.used)
+        field = "usage";
+    else if (cached.settings.notify_email != stored.settings.notify_email)
+        field = "notifications";
+    if (field != NULL)
+        report_add(r, INTEGRITY_CARD_MISMATCH, id,
+                   "the card cached in Redis differs from MongoDB in %s", field);
+    return CV_OK;
+}
+
+static enum cv_status check_users(struct cv_ctx *ctx, int64_t now_ms, struct integrity_report *r,
                                   struct cv_error *err)
 {
     static const char *const fields[] = { "_id", "plan", NULL };
@@ -519,6 +559,8 @@ static enum cv_status check_users(struct cv_ctx *ctx, struct integrity_report *r
                            "plan %s, but the last Stripe event applied (%s) left it %s", plan,
                            event, want);
         }
+        if (st == CV_OK)
+            st = check_card(ctx, id, now_ms, r, err);
     }
     return scan_end(cur, coll, st, "users", err);
 }
@@ -567,7 +609,7 @@ enum cv_status integrity_check(struct cv_ctx *ctx, int64_t now_ms, struct integr
     if (st == CV_OK)
         st = check_slots(ctx, &s, report, err);
     if (st == CV_OK)
-        st = check_users(ctx, report, err);
+        st = check_users(ctx, now_ms, report, err);
     scan_state_free(&s);
     return st;
 }

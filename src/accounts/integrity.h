@@ -38,6 +38,7 @@ enum integrity_kind {
     INTEGRITY_ORPHAN_JOB = 4,               /* a live job for an analysis that does not exist */
     INTEGRITY_STUCK = 5,                    /* queued or processing, and no live job will run it */
     INTEGRITY_PLAN_MISMATCH = 6,            /* plan differs from the last applied Stripe event */
+    INTEGRITY_CARD_MISMATCH = 7,            /* the user's cached card differs from MongoDB */
 };
 
 struct integrity_problem {

@@ -97,7 +97,12 @@ struct heuristic_input {
  * numbers and drawn table rules are dropped; a missing summary becomes one
  * line from the target role and skills found in the CV, other missing
  * sections an HTML comment asking for them; missing keywords go in a
- * final HTML comment. Nothing is invented.
+ * final HTML comment. With a target role, or a job description whose
+ * keywords the CV has, that line opens the summary even when the CV has
+ * one: the role and those keywords. Nothing
+ * is invented: every name, date and figure of the rewrite outside its
+ * headings and comments is the CV's (or the target role's), and every
+ * line of the CV is kept but page numbers and table rules.
  *
  * Failures (*result and *optimized_markdown are then NULL):
  *   CV_ERR_DOCUMENT  the CV has no letter or digit ("no extractable text")

@@ -247,8 +247,9 @@ static void hz_md_header(struct hz_md *md, const struct hz_run *r)
     md->prev = r->f.name_line != SIZE_MAX || parts > 0 ? HZ_MD_TEXT : HZ_MD_START;
 }
 
-/* A one-line summary from the target role and skills found in the CV
- * (never more than the CV says), or a note asking for one. */
+/* A one-line summary from the target role and the skills found in the CV
+ * (with a job description, those of its keywords the CV has), never more
+ * than the CV says; or a note asking for one. */
 static void hz_md_generated_summary(struct hz_md *md, const struct hz_run *r)
 {
     char line[HZ_ROLE_SHOWN_MAX_BYTES + HZ_NAMES_MAX_BYTES + 64];
@@ -292,7 +293,13 @@ enum cv_status hz_markdown(const struct hz_run *r, char **out, struct cv_error *
 
     hz_md_header(&md, r);
 
-    hz_md_standard(&md, r, CV_SECTION_SUMMARY, HZ_MSG_NONE);
+    /* Aimed at the offer: that line opens the summary even when the CV
+     * has its own, which follows it. */
+    hz_md_heading(&md, hz_section_name(CV_SECTION_SUMMARY, L),
+                  strlen(hz_section_name(CV_SECTION_SUMMARY, L)));
+    if (r->f.role[0] != '\0' || (r->f.has_jd && r->f.nfound > 0))
+        hz_md_generated_summary(&md, r);
+    hz_md_section_lines(&md, r, CV_SECTION_SUMMARY);
     if (md.section_lines == 0)
         hz_md_generated_summary(&md, r);
     hz_md_standard(&md, r, CV_SECTION_EXPERIENCE, HZ_MSG_MD_NO_EXPERIENCE);

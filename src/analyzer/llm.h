@@ -28,7 +28,7 @@
  * anything that shapes the model's answer changes, so no stale answer is
  * served from the cache.
  */
-#define LLM_PROMPT_VERSION "2025-06-cv-analysis-1"
+#define LLM_PROMPT_VERSION "2025-06-cv-analysis-2"
 
 /*
  * Limits.

@@ -60,6 +60,24 @@
  * expiry (EX). */
 #define CV_KEY_REVOKED_TOKEN_PREFIX "cv:revoked:"
 
+/* ---- the user card cache (user_cache.h) ---- */
+
+/* Hash, + user id: what authenticating a request and GET /api/auth/me
+ * need of a user (email, name, plan, createdAt, the month's usage,
+ * notification settings), copied from MongoDB. Filled by a reader only if
+ * the user's generation below is still the one it read before reading the
+ * database; deleted, in the same script that changes the generation, by
+ * every writer of one of those facts after its write. Lives
+ * USER_CACHE_TTL_S (EX) at most. */
+#define CV_KEY_USER_CARD_PREFIX "cv:user:card:"
+/* String, + user id: the user's cache generation, a value never used
+ * twice ("<seconds>.<microseconds>.<n>" of Redis's TIME and the counter
+ * below). Set by every writer (and by the first reader when absent);
+ * lives USER_CACHE_GEN_TTL_S (EX). */
+#define CV_KEY_USER_CARD_GEN_PREFIX "cv:user:card-gen:"
+/* Integer: the counter that makes generations unique. Lives for good. */
+#define CV_KEY_USER_CARD_SEQ "cv:user:card-seq"
+
 /* String user id, + 64 hex: a single-use ticket for a live-event
  * subscription (event_ticket.h). Lives EVENT_TICKET_TTL_S (EX), deleted by
  * the GETDEL that spends it. */

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "plans.h"
 #include "timefmt.h"
+#include "user_cache.h"
 
 #define SLOTS "usage_slots"
 
@@ -58,6 +59,7 @@ static enum cv_status insert_slot(mongoc_collection_t *coll, const char *user_id
         !cv_fmt(use->slot_id, sizeof(use->slot_id), "%s:%s:%d", user_id, ym, n))
         return cv_error_set(err, CV_ERR_INTERNAL, "usage slot id for %.32s, month %lld",
                             user_id, (long long)month);
+    (void)snprintf(use->user_id, sizeof(use->user_id), "%s", user_id);
     BSON_APPEND_UTF8(&doc, "_id", use->slot_id);
     month_filter(&doc, user_id, month);
     BSON_APPEND_INT32(&doc, "n", n);
@@ -85,6 +87,8 @@ enum cv_status quota_take(struct cv_ctx *ctx, const struct cv_user *user, int64_
         st = insert_slot(coll, user->id, month, n, use, &taken, err);
     }
     mongoc_collection_destroy(coll);
+    if (taken || st != CV_OK)   /* a slot inserted, or perhaps */
+        user_cache_invalidate(ctx, user->id);
     if (st != CV_OK)
         return st;
     if (!taken)
@@ -107,6 +111,7 @@ enum cv_status quota_give_back(struct cv_ctx *ctx, const struct quota_use *use,
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "give back usage slot: %s", berr.message);
     bson_destroy(&filter);
     mongoc_collection_destroy(coll);
+    user_cache_invalidate(ctx, use->user_id);
     return st;
 }
 
@@ -134,5 +139,6 @@ enum cv_status quota_erase_user(struct cv_ctx *ctx, const char *user_id, struct 
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "erase usage: %s", berr.message);
     bson_destroy(&filter);
     mongoc_collection_destroy(coll);
+    user_cache_invalidate(ctx, user_id);
     return st;
 }

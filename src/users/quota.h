@@ -12,7 +12,8 @@
  * a use; the unique _id decides between concurrent ones) and deleted (an
  * upload that failed giving its use back, account erasure); a slot is
  * never updated. The count is never copied onto the user document: it is
- * derived on read (quota_usage).
+ * derived on read (quota_usage). Each insert and delete is followed by
+ * user_cache_invalidate (user_cache.h), so the cached count follows.
  */
 #ifndef CV_QUOTA_H
 #define CV_QUOTA_H
@@ -28,6 +29,7 @@
 /* A use taken, to give back if what it paid for fails. */
 struct quota_use {
     char slot_id[QUOTA_SLOT_ID_MAX];
+    char user_id[USER_ID_HEX_LEN + 1];
 };
 
 /* Take one use in the month of now_ms under the user's plan limit.

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "redis_keys.h"
 #include "timefmt.h"
+#include "user_cache.h"
 
 #define USERS "users"
 
@@ -152,6 +153,7 @@ enum cv_status user_repo_insert_imported(struct cv_ctx *ctx, const char *id, str
 {
     bson_oid_t oid;
     int64_t now = cv_time_now_ms();
+    enum cv_status st;
 
     if (id == NULL || id[0] == '\0')
         bson_oid_init(&oid, NULL);
@@ -161,7 +163,10 @@ enum cv_status user_repo_insert_imported(struct cv_ctx *ctx, const char *id, str
     if (u->created_at_ms <= 0)
         u->created_at_ms = now;
     u->updated_at_ms = now;
-    return insert_user(ctx, &oid, u, err);
+    st = insert_user(ctx, &oid, u, err);
+    if (id != NULL && id[0] != '\0')
+        user_cache_invalidate(ctx, id);   /* an erased user's id back: no card of before */
+    return st;
 }
 
 static enum cv_status find_one(struct cv_ctx *ctx, const bson_t *filter, struct cv_user *u,
@@ -296,6 +301,7 @@ enum cv_status user_repo_delete(struct cv_ctx *ctx, const char *id, struct cv_er
         st = db_write_error(&berr, CV_OK, err, "delete user");
     else if (bson_get_int(&reply, "deletedCount") == 0)
         st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
+    user_cache_invalidate(ctx, id);
     bson_destroy(&reply);
     mongoc_collection_destroy(coll);
     bson_destroy(&filter);
@@ -394,6 +400,7 @@ enum cv_status user_repo_set_stripe_state(struct cv_ctx *ctx, const struct user_
     bson_append_document_end(&update, &set);
     st = db_update_one(ctx->mongo, ctx->cfg->mongodb_db, USERS, &filter, &update, &matched, NULL,
                        err, "update user stripe state");
+    user_cache_invalidate(ctx, id);
     if (st == CV_OK && matched == 0)
         st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
     bson_destroy(&filter);
@@ -419,6 +426,7 @@ enum cv_status user_repo_set_name(struct cv_ctx *ctx, const struct user_lease *l
     bson_append_document_end(&update, &set);
     st = db_update_one(ctx->mongo, ctx->cfg->mongodb_db, USERS, &filter, &update, &matched, NULL,
                        err, "set user name");
+    user_cache_invalidate(ctx, id);
     if (st == CV_OK && matched == 0)
         st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such user");
     bson_destroy(&update);

@@ -15,6 +15,10 @@
  *     lease): the update functions take the lease as an argument, so none
  *     can run without it, and two can never overlap;
  *   - account erasure deletes it at any time: an update never inserts.
+ * Every function here that changes the email, name, plan or existence of
+ * a user calls user_cache_invalidate after its write (user_cache.h), so
+ * the cached card follows; the password hash and Stripe ids are not on
+ * the card.
  * Thread safety follows the mongoc client and Redis connection in ctx
  * (one per thread).
  */

@@ -8,6 +8,7 @@
 
 #include "bson_util.h"
 #include "timefmt.h"
+#include "user_cache.h"
 #include "user_repo.h"
 
 #define USER_SETTINGS "user_settings"
@@ -74,6 +75,7 @@ enum cv_status user_settings_put(struct cv_ctx *ctx, const char *user_id,
             st = db_write_error(&berr, CV_OK, err, "store user settings");
     }
     mongoc_collection_destroy(coll);
+    user_cache_invalidate(ctx, user_id);
     bson_destroy(&opts);
     bson_destroy(&doc);
     bson_destroy(&filter);
@@ -96,6 +98,7 @@ enum cv_status user_settings_delete(struct cv_ctx *ctx, const char *user_id,
     if (!mongoc_collection_delete_one(coll, &filter, NULL, NULL, &berr))
         st = db_write_error(&berr, CV_OK, err, "delete user settings");
     mongoc_collection_destroy(coll);
+    user_cache_invalidate(ctx, user_id);
     bson_destroy(&filter);
     return st;
 }

@@ -9,7 +9,9 @@
  * or make them lose theirs. Writers: PATCH /api/auth/me (a whole-document
  * replace, so of two concurrent edits the last one wins, whole) and the
  * account's erasure (delete). Readers: cv-api (the user object) and
- * cv-worker (whether to send an e-mail). Thread safety follows ctx.
+ * cv-worker (whether to send an e-mail). Both writers call
+ * user_cache_invalidate after their write (user_cache.h). Thread safety
+ * follows ctx.
  */
 #ifndef CV_USER_SETTINGS_REPO_H
 #define CV_USER_SETTINGS_REPO_H

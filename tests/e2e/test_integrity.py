@@ -244,3 +244,23 @@ def test_a_plan_that_disagrees_with_the_last_stripe_event_is_reported(istack, db
         db.users.update_one({"_id": uid}, {"$set": {"plan": last["plan"]}})
     rc, report = wait_clean(istack)
     assert rc == 0, report
+
+
+def test_a_cached_card_that_differs_from_the_database_is_reported(istack, db):
+    user = a_user(db)
+    uid = str(user["_id"])
+    month = datetime.datetime.now(datetime.timezone.utc).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0)
+    wrong = "free" if user["plan"] == "pro" else "pro"
+    redis_cli(istack, "HSET", f"cv:user:card:{uid}", "month", str(int(month.timestamp() * 1000)),
+              "email", user["email"], "name", user["name"], "plan", wrong,
+              "created", str(int(user["createdAt"].replace(
+                  tzinfo=datetime.timezone.utc).timestamp() * 1000)),
+              "used", "0", "notify", "0")
+    try:
+        rc, kinds, report = kinds_for(istack, uid)
+        assert rc == 1 and "card_mismatch" in kinds, report
+    finally:
+        redis_cli(istack, "DEL", f"cv:user:card:{uid}")
+    rc, report = wait_clean(istack)
+    assert rc == 0, report

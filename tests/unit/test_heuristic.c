@@ -910,6 +910,27 @@ static void test_long_target_role_is_bounded(void **state)
 
 /* The strongest CV still gets advice it can act on, with or without a
  * job offer, in its own language. */
+/* With a target role and a job offer, the summary opens on the role and
+ * the offer's keywords the CV has; the CV's own
+ * summary follows, and a keyword it lacks stays in the closing note. */
+static void test_markdown_follows_the_offer(void **state)
+{
+    struct run plain = analyze(cv_strong, NULL, NULL, NULL, true);
+    struct run aimed = analyze(cv_strong, jd_backend, "Platform Engineer", NULL, true);
+    size_t own = pos_of(aimed.md, "Senior software engineer with 9 years");
+
+    (void)state;
+    assert_int_equal(pos_of(plain.md, "Platform Engineer"), SIZE_MAX);
+    assert_true(pos_of(aimed.md, "## Summary\n\nPlatform Engineer with experience in ") !=
+                SIZE_MAX);
+    assert_true(own != SIZE_MAX && pos_of(aimed.md, "Platform Engineer") < own);
+    assert_true(pos_of(aimed.md, "Python, PostgreSQL") < own);
+    assert_true(pos_of(aimed.md, "Terraform") > pos_of(aimed.md, "<!--"));
+    assert_true(pos_of(aimed.md, "Kubernetes") > pos_of(aimed.md, "<!--"));
+    run_free(&plain);
+    run_free(&aimed);
+}
+
 static void test_strong_cv_gets_two_suggestions(void **state)
 {
     struct run a = analyze(cv_strong, NULL, NULL, NULL, false);
@@ -958,6 +979,7 @@ int main(void)
         cmocka_unit_test(test_long_line_limit),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_markdown_rewrite),
+        cmocka_unit_test(test_markdown_follows_the_offer),
         cmocka_unit_test(test_no_extractable_text),
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_cv_limit_both_sides),
