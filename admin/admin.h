@@ -56,5 +56,6 @@ extern const struct admin_command admin_cmd_users;
 extern const struct admin_command admin_cmd_analyses;
 extern const struct admin_command admin_cmd_dead_letters;
 extern const struct admin_command admin_cmd_check;
+extern const struct admin_command admin_cmd_storage;
 
 #endif

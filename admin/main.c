@@ -33,6 +33,7 @@ static const struct admin_command *const admin_commands[] = {
     &admin_cmd_analyses,
     &admin_cmd_dead_letters,
     &admin_cmd_check,
+    &admin_cmd_storage,
 };
 #define ADMIN_NCOMMANDS (sizeof(admin_commands) / sizeof(admin_commands[0]))
 

@@ -242,7 +242,9 @@ enum cv_status handle_analysis_file(struct app_thread *t, struct http_request *r
     st = analysis_repo_get(&ctx, id, user.id, false, &a, err);
     if (st == CV_OK && !storage_key_valid(a.file_key))
         st = cv_error_set(err, CV_ERR_NOT_FOUND, "the file of this analysis is gone");
-    if (st == CV_OK && t->cfg->storage == CV_STORAGE_S3) {
+    /* Wherever the record says: a storage migration may be moving files. */
+    if (st == CV_OK &&
+        storage_locate(t->cfg, a.file_storage, a.file_key) == CV_STORAGE_S3) {
         st = storage_presign_get(t->cfg, a.file_key, a.file_name, &url, err);
         if (st == CV_OK) {
             resp->status = 302;

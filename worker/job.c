@@ -264,7 +264,8 @@ static enum job_outcome job_leased(struct job_slot *slot, const struct queue_job
     /* The working copy is a memfd: memory with no name, gone with the job
      * or with the process, so a crash never strands a copy of a CV. */
     doc_fd = memfd_create("cv-document", MFD_CLOEXEC);
-    st = doc_fd >= 0 ? storage_fetch(ctx->cfg, a.file_key, doc_fd, &err)
+    st = doc_fd >= 0 ? storage_fetch(ctx->cfg, storage_locate(ctx->cfg, a.file_storage, a.file_key),
+                                     a.file_key, doc_fd, &err)
                      : cv_error_set(&err, CV_ERR_IO, "memfd_create failed");
     if (st == CV_ERR_NOT_FOUND) {
         outcome = permanent(slot, job, "the uploaded file is missing");

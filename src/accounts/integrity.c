@@ -353,8 +353,8 @@ static enum cv_status check_analyses(struct cv_ctx *ctx, struct scan_state *s, i
                                      struct integrity_report *r, struct cv_error *err)
 {
     static const char *const fields[] = { "_id", "userId", "status", "attempts", "startedAt",
-                                          "completedAt", "fileKey", "createdAt", "updatedAt",
-                                          NULL };
+                                          "completedAt", "fileKey", "fileStorage", "createdAt",
+                                          "updatedAt", NULL };
     mongoc_collection_t *coll;
     mongoc_cursor_t *cur = scan(ctx, "analyses", fields, &coll);
     const bson_t *doc;
@@ -362,6 +362,7 @@ static enum cv_status check_analyses(struct cv_ctx *ctx, struct scan_state *s, i
 
     while (st == CV_OK && mongoc_cursor_next(cur, &doc)) {
         char id[ID_LEN + 1], user[ID_LEN + 1], status[16], key[STORAGE_KEY_MAX], um[64];
+        char where[STORAGE_KIND_NAME_MAX];
         int64_t updated = bson_get_date(doc, "updatedAt");
 
         bson_get_oid_hex(doc, "_id", id);
@@ -382,7 +383,8 @@ static enum cv_status check_analyses(struct cv_ctx *ctx, struct scan_state *s, i
                        (long long)bson_get_int(doc, "attempts"),
                        bson_get_date(doc, "startedAt") ? "set" : "null",
                        bson_get_date(doc, "completedAt") ? "set" : "null");
-        if (ctx->cfg->storage == CV_STORAGE_LOCAL &&
+        bson_get_utf8(doc, "fileStorage", where, sizeof(where));
+        if (storage_locate(ctx->cfg, where, key) == CV_STORAGE_LOCAL &&
             (!storage_key_valid(key) || !file_exists(ctx->cfg, key)))
             report_add(r, INTEGRITY_FILE_MISSING, id, "%s file %s is not in %s", status, key,
                        ctx->cfg->upload_dir);

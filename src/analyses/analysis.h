@@ -47,7 +47,8 @@ struct analysis {
     int64_t file_size;
     char mime_type[ANALYSIS_MIME_MAX_BYTES + 1];
     char file_key[STORAGE_KEY_MAX];
-    char file_sha256[65];
+    char file_sha256[65];           /* "" on records imported without one */
+    char file_storage[STORAGE_KIND_NAME_MAX];   /* "local", "s3"; "" on old records */
     struct analysis_options options;
     int attempts;
     char error[ANALYSIS_ERROR_MAX_BYTES + 1];   /* "" when none */

@@ -63,6 +63,7 @@ static void analysis_from_bson(const bson_t *doc, struct analysis *a)
     bson_get_utf8(doc, "mimeType", a->mime_type, sizeof(a->mime_type));
     bson_get_utf8(doc, "fileKey", a->file_key, sizeof(a->file_key));
     bson_get_utf8(doc, "fileSha256", a->file_sha256, sizeof(a->file_sha256));
+    bson_get_utf8(doc, "fileStorage", a->file_storage, sizeof(a->file_storage));
     a->options.job_description = bson_dup_utf8(doc, "options.jobDescription");
     a->options.target_role = bson_dup_utf8(doc, "options.targetRole");
     a->options.optimize = bson_get_bool(doc, "options.optimize");
@@ -100,6 +101,10 @@ enum cv_status analysis_repo_insert(struct cv_ctx *ctx, struct analysis *a, stru
     BSON_APPEND_UTF8(&doc, "mimeType", a->mime_type);
     BSON_APPEND_UTF8(&doc, "fileKey", a->file_key);
     BSON_APPEND_UTF8(&doc, "fileSha256", a->file_sha256);
+    /* The upload was committed to the configured backend. */
+    (void)snprintf(a->file_storage, sizeof(a->file_storage), "%s",
+                   storage_kind_name(ctx->cfg->storage));
+    BSON_APPEND_UTF8(&doc, "fileStorage", a->file_storage);
     BSON_APPEND_DOCUMENT_BEGIN(&doc, "options", &opts);
     append_str_or_null(&opts, "jobDescription", a->options.job_description);
     append_str_or_null(&opts, "targetRole", a->options.target_role);
@@ -245,7 +250,7 @@ done:
 }
 
 enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const char *user_id,
-                                    char *key_out, struct cv_error *err)
+                                    char *key_out, char *storage_out, struct cv_error *err)
 {
     bson_t filter = BSON_INITIALIZER, reply;
     mongoc_find_and_modify_opts_t *fam;
@@ -254,6 +259,7 @@ enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const ch
     enum cv_status st = CV_OK;
 
     key_out[0] = '\0';
+    storage_out[0] = '\0';
     if (!filter_for(&filter, id, user_id)) {
         bson_destroy(&filter);
         return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
@@ -272,6 +278,12 @@ enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const ch
             const char *k = bson_iter_utf8(&value, &len);
             if (len < STORAGE_KEY_MAX)
                 memcpy(key_out, k, len + 1);
+            if (bson_iter_recurse(&it, &value) && bson_iter_find(&value, "fileStorage") &&
+                BSON_ITER_HOLDS_UTF8(&value)) {
+                k = bson_iter_utf8(&value, &len);
+                if (len < STORAGE_KIND_NAME_MAX)
+                    memcpy(storage_out, k, len + 1);
+            }
         } else {
             st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
         }
@@ -287,6 +299,7 @@ enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
                                         enum cv_status (*on_record)(struct cv_ctx *ctx,
                                                                     const char *id,
                                                                     const char *key,
+                                                                    const char *storage,
                                                                     struct cv_error *err),
                                         struct cv_error *err)
 {
@@ -306,19 +319,21 @@ enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
     BSON_APPEND_OID(&filter, "userId", &uid);
     BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
     BSON_APPEND_INT32(&proj, "fileKey", 1);
+    BSON_APPEND_INT32(&proj, "fileStorage", 1);
     bson_append_document_end(&opts, &proj);
     coll = analyses(ctx);
     cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
     while (st == CV_OK && mongoc_cursor_next(cur, &doc)) {
-        char key[STORAGE_KEY_MAX], id[USER_ID_HEX_LEN + 1];
+        char key[STORAGE_KEY_MAX], storage[STORAGE_KIND_NAME_MAX], id[USER_ID_HEX_LEN + 1];
         bson_iter_t it;
 
         bson_get_utf8(doc, "fileKey", key, sizeof(key));
+        bson_get_utf8(doc, "fileStorage", storage, sizeof(storage));
         if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it))
             bson_oid_to_string(bson_iter_oid(&it), id);
         else
             id[0] = '\0';
-        st = on_record(ctx, id, key, err);
+        st = on_record(ctx, id, key, storage, err);
     }
     if (st == CV_OK && mongoc_cursor_error(cur, &berr))
         st = cv_error_set(err, CV_ERR_UNAVAILABLE, "list for erasure: %s", berr.message);
@@ -373,12 +388,13 @@ enum cv_status analysis_repo_requeue_failed(struct cv_ctx *ctx, const char *id,
     return st;
 }
 
-enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
-                                           const char *after_id,
-                                           char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
-                                           size_t *count, struct cv_error *err)
+/* Ids of the records matching filter (taken) in _id order after after_id
+ * (NULL or "": from the first), at most max of them. */
+static enum cv_status find_ids_after(struct cv_ctx *ctx, bson_t *filter, const char *after_id,
+                                     char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
+                                     size_t *count, struct cv_error *err, const char *what)
 {
-    bson_t filter = BSON_INITIALIZER, opts = BSON_INITIALIZER, lt, gt, proj, sort;
+    bson_t opts = BSON_INITIALIZER, gt, proj, sort;
     bson_oid_t after;
     mongoc_collection_t *coll;
     mongoc_cursor_t *cur;
@@ -387,14 +403,10 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
     enum cv_status st = CV_OK;
 
     *count = 0;
-    BSON_APPEND_UTF8(&filter, "status", "queued");
-    BSON_APPEND_DOCUMENT_BEGIN(&filter, "createdAt", &lt);
-    BSON_APPEND_DATE_TIME(&lt, "$lt", older_than_ms);
-    bson_append_document_end(&filter, &lt);
     if (after_id != NULL && cv_oid_parse(after_id, strlen(after_id), &after)) {
-        BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &gt);
+        BSON_APPEND_DOCUMENT_BEGIN(filter, "_id", &gt);
         BSON_APPEND_OID(&gt, "$gt", &after);
-        bson_append_document_end(&filter, &gt);
+        bson_append_document_end(filter, &gt);
     }
     BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &proj);
     BSON_APPEND_INT32(&proj, "_id", 1);
@@ -404,41 +416,119 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
     bson_append_document_end(&opts, &sort);
     BSON_APPEND_INT64(&opts, "limit", (int64_t)max);
     coll = analyses(ctx);
-    cur = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+    cur = mongoc_collection_find_with_opts(coll, filter, &opts, NULL);
     while (*count < max && mongoc_cursor_next(cur, &doc))
         bson_get_oid_hex(doc, "_id", ids[(*count)++]);
     if (mongoc_cursor_error(cur, &berr))
-        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "find stranded: %s", berr.message);
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "%s: %s", what, berr.message);
     mongoc_cursor_destroy(cur);
     mongoc_collection_destroy(coll);
-    bson_destroy(&filter);
+    bson_destroy(filter);
     bson_destroy(&opts);
     return st;
 }
 
-/* $set of status, the given fields and updatedAt (now) on one analysis
- * (any owner). Takes set: destroyed on every path. */
-static enum cv_status set_status(struct cv_ctx *ctx, const char *id, const char *status,
-                                 bson_t *set, int64_t now, struct cv_error *err,
-                                 const char *what)
+enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_than_ms,
+                                           const char *after_id,
+                                           char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
+                                           size_t *count, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER, lt;
+
+    BSON_APPEND_UTF8(&filter, "status", "queued");
+    BSON_APPEND_DOCUMENT_BEGIN(&filter, "createdAt", &lt);
+    BSON_APPEND_DATE_TIME(&lt, "$lt", older_than_ms);
+    bson_append_document_end(&filter, &lt);
+    return find_ids_after(ctx, &filter, after_id, ids, max, count, err, "find stranded");
+}
+
+enum cv_status analysis_repo_scan_ids(struct cv_ctx *ctx, const char *after_id,
+                                      char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
+                                      size_t *count, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER;
+
+    return find_ids_after(ctx, &filter, after_id, ids, max, count, err, "scan analyses");
+}
+
+enum cv_status analysis_repo_count_all(struct cv_ctx *ctx, int64_t *count, struct cv_error *err)
+{
+    bson_t filter = BSON_INITIALIZER;
+    mongoc_collection_t *coll = analyses(ctx);
+    bson_error_t berr;
+    enum cv_status st = CV_OK;
+
+    *count = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &berr);
+    if (*count < 0) {
+        *count = 0;
+        st = cv_error_set(err, CV_ERR_UNAVAILABLE, "count analyses: %s", berr.message);
+    }
+    mongoc_collection_destroy(coll);
+    bson_destroy(&filter);
+    return st;
+}
+
+/* $set of the given fields on one analysis (any owner), if it also
+ * matches match (NULL: any state). CV_ERR_NOT_FOUND when nothing matched. */
+static enum cv_status set_fields_if(struct cv_ctx *ctx, const char *id, const bson_t *match,
+                                    const bson_t *set, struct cv_error *err, const char *what)
 {
     bson_t filter = BSON_INITIALIZER, update = BSON_INITIALIZER;
     int64_t matched = 0;
     enum cv_status st;
 
-    BSON_APPEND_UTF8(set, "status", status);
-    BSON_APPEND_DATE_TIME(set, "updatedAt", now);
     if (!filter_for(&filter, id, NULL)) {
-        st = cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
-    } else {
-        BSON_APPEND_DOCUMENT(&update, "$set", set);
-        st = update_one(ctx, &filter, &update, &matched, err, what);
-        if (st == CV_OK && matched == 0)
-            st = cv_error_set(err, CV_ERR_NOT_FOUND, "analysis %s is gone", id);
+        bson_destroy(&filter);
+        bson_destroy(&update);
+        return cv_error_set(err, CV_ERR_NOT_FOUND, "no such analysis");
     }
+    if (match != NULL)
+        bson_concat(&filter, match);
+    BSON_APPEND_DOCUMENT(&update, "$set", set);
+    st = update_one(ctx, &filter, &update, &matched, err, what);
+    if (st == CV_OK && matched == 0)
+        st = cv_error_set(err, CV_ERR_NOT_FOUND, "analysis %s is gone%s", id,
+                          match != NULL ? " or changed" : "");
     bson_destroy(&filter);
     bson_destroy(&update);
+    return st;
+}
+
+/* $set of status, the given fields and updatedAt (now) on one analysis
+ * (any owner, any state). Takes set: destroyed on every path. */
+static enum cv_status set_status(struct cv_ctx *ctx, const char *id, const char *status,
+                                 bson_t *set, int64_t now, struct cv_error *err,
+                                 const char *what)
+{
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(set, "status", status);
+    BSON_APPEND_DATE_TIME(set, "updatedAt", now);
+    st = set_fields_if(ctx, id, NULL, set, err, what);
     bson_destroy(set);
+    return st;
+}
+
+enum cv_status analysis_repo_move_file(struct cv_ctx *ctx, const char *id, const char *key,
+                                       const char *from, const char *to, const char *sha256,
+                                       struct cv_error *err)
+{
+    bson_t match = BSON_INITIALIZER, set = BSON_INITIALIZER, absent;
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(&match, "fileKey", key);
+    if (from[0] != '\0') {
+        BSON_APPEND_UTF8(&match, "fileStorage", from);
+    } else {   /* a record from before fileStorage was written */
+        BSON_APPEND_DOCUMENT_BEGIN(&match, "fileStorage", &absent);
+        BSON_APPEND_BOOL(&absent, "$exists", false);
+        bson_append_document_end(&match, &absent);
+    }
+    BSON_APPEND_UTF8(&set, "fileStorage", to);
+    BSON_APPEND_UTF8(&set, "fileSha256", sha256);
+    st = set_fields_if(ctx, id, &match, &set, err, "move analysis file");
+    bson_destroy(&match);
+    bson_destroy(&set);
     return st;
 }
 

@@ -9,6 +9,8 @@
  *   - cv-worker's job writes start, complete, fail and wait_retry while it
  *     holds the analysis lease (cv_queue_lock).
  *   - cv-api's retry writes failed -> queued under the same lease.
+ *   - cv-admin's storage migration moves fileStorage (and fills a missing
+ *     fileSha256) under the same lease (analysis_repo_move_file).
  *   - deletes (the user's, account erasure) remove the record at any time:
  *     an update never inserts, so a concurrent update cannot bring it back.
  * Index: {userId: 1, createdAt: -1} (lists, erasure). Every user-facing
@@ -51,18 +53,22 @@ enum cv_status analysis_repo_list(struct cv_ctx *ctx, const char *user_id, const
                                   size_t *count, int64_t *total,
                                   struct cv_error *err) CV_WARN_UNUSED;
 
-/* Delete one of the user's records; its file key is returned in key_out
- * (STORAGE_KEY_MAX) so the caller deletes the file. */
+/* Delete one of the user's records (read and removed in one operation);
+ * its file key is returned in key_out (STORAGE_KEY_MAX) and its
+ * fileStorage in storage_out (STORAGE_KIND_NAME_MAX, "" when not
+ * recorded) so the caller deletes the file where it is (storage_locate). */
 enum cv_status analysis_repo_delete(struct cv_ctx *ctx, const char *id, const char *user_id,
-                                    char *key_out, struct cv_error *err) CV_WARN_UNUSED;
+                                    char *key_out, char *storage_out,
+                                    struct cv_error *err) CV_WARN_UNUSED;
 
 /* Delete every record of user_id; first calls on_record with each
- * record's id and file key ("" when it has none), and stops at its first
- * failure, deleting nothing. */
+ * record's id, file key ("" when it has none) and fileStorage ("" when
+ * not recorded), and stops at its first failure, deleting nothing. */
 enum cv_status analysis_repo_delete_all(struct cv_ctx *ctx, const char *user_id,
                                         enum cv_status (*on_record)(struct cv_ctx *ctx,
                                                                     const char *id,
                                                                     const char *key,
+                                                                    const char *storage,
                                                                     struct cv_error *err),
                                         struct cv_error *err) CV_WARN_UNUSED;
 
@@ -80,6 +86,26 @@ enum cv_status analysis_repo_find_stranded(struct cv_ctx *ctx, int64_t older_tha
                                            const char *after_id,
                                            char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
                                            size_t *count, struct cv_error *err) CV_WARN_UNUSED;
+
+/* Ids of every record, in _id order after after_id (NULL or "": from
+ * the first), at most max of them (the storage migration's pages). */
+enum cv_status analysis_repo_scan_ids(struct cv_ctx *ctx, const char *after_id,
+                                      char (*ids)[USER_ID_HEX_LEN + 1], size_t max,
+                                      size_t *count, struct cv_error *err) CV_WARN_UNUSED;
+
+/* How many records there are. */
+enum cv_status analysis_repo_count_all(struct cv_ctx *ctx, int64_t *count,
+                                       struct cv_error *err) CV_WARN_UNUSED;
+
+/* The file of record id, key, now lives in backend to ("local", "s3")
+ * with this SHA-256: sets fileStorage and fileSha256, only while the
+ * record still has that key in backend from ("" matches a record without
+ * fileStorage). The caller holds the analysis lease. CV_ERR_NOT_FOUND
+ * when no record matched (deleted meanwhile, or moved by someone else):
+ * nothing was written then. */
+enum cv_status analysis_repo_move_file(struct cv_ctx *ctx, const char *id, const char *key,
+                                       const char *from, const char *to, const char *sha256,
+                                       struct cv_error *err) CV_WARN_UNUSED;
 
 /* Worker side (the caller holds the analysis lease, see queue.h). */
 

@@ -42,23 +42,24 @@ static void undo_quota(struct cv_ctx *ctx, const struct quota_use *use)
                             "could not give quota use %s back", use->slot_id);
 }
 
-static void undo_file(struct cv_ctx *ctx, const char *key)
+/* Delete a record's file where it is (storage is its fileStorage). */
+static void undo_file(struct cv_ctx *ctx, const char *key, const char *storage)
 {
     struct cv_error e;
 
     cv_error_clear(&e);
-    if (storage_delete(ctx->cfg, key, &e) != CV_OK)
+    if (storage_delete(ctx->cfg, storage_locate(ctx->cfg, storage, key), key, &e) != CV_OK)
         cv_log_error_detail(CV_LOG_ERROR, ctx->request_id, e.message,
                             "could not delete stored file %s", key);
 }
 
 static void undo_record(struct cv_ctx *ctx, const char *id, const char *user_id)
 {
-    char key[STORAGE_KEY_MAX];
+    char key[STORAGE_KEY_MAX], storage[STORAGE_KIND_NAME_MAX];
     struct cv_error e;
 
     cv_error_clear(&e);
-    if (analysis_repo_delete(ctx, id, user_id, key, &e) != CV_OK)
+    if (analysis_repo_delete(ctx, id, user_id, key, storage, &e) != CV_OK)
         cv_log_error_detail(CV_LOG_ERROR, ctx->request_id, e.message,
                             "could not delete analysis %s", id);
 }
@@ -86,7 +87,7 @@ enum cv_status analysis_accept_upload(struct cv_ctx *ctx, const struct cv_user *
     }
     st = analysis_repo_insert(ctx, a, err);
     if (st != CV_OK) {
-        undo_file(ctx, a->file_key);
+        undo_file(ctx, a->file_key, storage_kind_name(ctx->cfg->storage));
         undo_quota(ctx, &use);
         return st;
     }
@@ -94,7 +95,7 @@ enum cv_status analysis_accept_upload(struct cv_ctx *ctx, const struct cv_user *
     st = cv_queue_enqueue(ctx->redis, a->id, ctx->request_id, err);
     if (st != CV_OK) {
         undo_record(ctx, a->id, a->user_id);
-        undo_file(ctx, a->file_key);
+        undo_file(ctx, a->file_key, a->file_storage);
         undo_quota(ctx, &use);
         return st;
     }
@@ -131,12 +132,15 @@ enum cv_status analysis_retry(struct cv_ctx *ctx, const char *id, const char *us
 enum cv_status analysis_delete(struct cv_ctx *ctx, const char *id, const char *user_id,
                                struct cv_error *err)
 {
-    char key[STORAGE_KEY_MAX];
+    char key[STORAGE_KEY_MAX], storage[STORAGE_KIND_NAME_MAX];
     enum cv_status st;
 
-    st = analysis_repo_delete(ctx, id, user_id, key, err);
+    /* Read and removed at once: a storage migration switching the record
+     * meanwhile either came first (the file is deleted where it moved to)
+     * or finds the record gone and drops its copy (file_migration.c). */
+    st = analysis_repo_delete(ctx, id, user_id, key, storage, err);
     if (st == CV_OK && key[0] != '\0')
-        undo_file(ctx, key);   /* a left-over file is logged, not fatal */
+        undo_file(ctx, key, storage);   /* a left-over file is logged, not fatal */
     if (st == CV_OK) {
         struct cv_error e;
 

@@ -803,24 +803,28 @@ size_t cv_sections_line_date_ranges(const struct cv_layout *lay, size_t i, int p
                                     struct cv_date_range *out, size_t max, size_t *used)
 {
     char joined[CV_SECTIONS_DATE_LINE_MAX_BYTES + 1];
-    struct cv_date_range next[CS_DATE_MAX_ITEMS];
+    struct cv_date_range next[CS_DATE_MAX_ITEMS], own[CS_DATE_MAX_ITEMS];
     const struct cv_str *a = &lay->lines[i].text, *b;
-    size_t n = cv_sections_date_ranges(a->ptr, a->len, present, out, max), nj, room;
+    size_t n = cv_sections_date_ranges(a->ptr, a->len, present, out, max), nj, nb, room;
 
     *used = 1;
     if (i + 1 >= lay->nlines || lay->lines[i + 1].heading ||
         lay->lines[i + 1].section != lay->lines[i].section || n >= max)
         return n;
     b = &lay->lines[i + 1].text;
-    if (a->len + 1 + b->len > CV_SECTIONS_DATE_LINE_MAX_BYTES ||
-        cv_sections_date_ranges(b->ptr, b->len, present, next, CS_COUNT(next)) > 0)
+    if (a->len + 1 + b->len > CV_SECTIONS_DATE_LINE_MAX_BYTES)
+        return n;
+    nb = cv_sections_date_ranges(b->ptr, b->len, present, own, CS_COUNT(own));
+    if (nb > 0 && n > 0)
         return n;
     memcpy(joined, a->ptr, a->len);
     joined[a->len] = ' ';
     memcpy(joined + a->len + 1, b->ptr, b->len);
     room = max < CS_COUNT(next) ? max : CS_COUNT(next);
     nj = cv_sections_date_ranges(joined, a->len + 1 + b->len, present, next, room);
-    if (nj <= n)
+    /* Either more ranges than line i alone, or, when only the next line
+     * has one, the same ones starting at the month line i ended with. */
+    if (nb == 0 ? nj <= n : nj != nb || next[0].start == own[0].start)
         return n;
     memcpy(out, next, nj * sizeof(next[0]));
     *used = 2;

@@ -144,10 +144,12 @@ size_t cv_sections_date_ranges(const char *line, size_t len, int present,
 /*
  * Dated ranges of layout line i, as cv_sections_date_ranges, reading on
  * into line i + 1 when a range was wrapped there ("Jan 2023 -" then
- * "Present", "Sep. 2017 - Dec." then "2022"): when the next line, of the
- * same section and not a heading, has no range of its own and the two
- * lines joined hold more ranges than line i alone. *used is then 2 (the
- * caller goes on at line i + 2), else 1. i < lay->nlines.
+ * "Present", "Sep. 2017 - Dec." then "2022", "Lyon sept." then "2018 -
+ * aujourd'hui"): when the next line, of the same section and not a
+ * heading, has no range of its own and the two lines joined hold more
+ * ranges than line i alone, or when only the next line has ranges and
+ * joined they start at line i's month. *used is then 2 (the caller goes
+ * on at line i + 2), else 1. i < lay->nlines.
  */
 size_t cv_sections_line_date_ranges(const struct cv_layout *lay, size_t i, int present,
                                     struct cv_date_range *out, size_t max, size_t *used);

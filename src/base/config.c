@@ -532,6 +532,10 @@ static void read_storage(struct config_loader *ld)
                       &cfg->s3_access_key_id);
         read_required(ld, "S3_SECRET_ACCESS_KEY", "a secret access key when STORAGE=s3",
                       &cfg->s3_secret_access_key);
+    } else {   /* optional: the bucket of a storage migration (cv-admin storage) */
+        read_string(ld, "S3_BUCKET", NULL, &cfg->s3_bucket);
+        read_string(ld, "S3_ACCESS_KEY_ID", NULL, &cfg->s3_access_key_id);
+        read_string(ld, "S3_SECRET_ACCESS_KEY", NULL, &cfg->s3_secret_access_key);
     }
 }
 

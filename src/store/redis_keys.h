@@ -42,13 +42,25 @@
 
 /* String, + analysis id: the worker that owns the job (its consumer
  * name). Lives JOB_VISIBILITY_TIMEOUT, renewed by the job's heartbeat,
- * deleted by its owner when the job ends. */
+ * deleted by its owner when the job ends. A storage migration (cv-admin)
+ * holds it too, with its run's token, while it moves that record's file. */
 #define CV_KEY_ANALYSIS_LEASE_PREFIX "cv:lock:analysis:"
 /* String, + user id: a random token of the one writer of that user's
  * document (user_repo.h: a webhook applying a Stripe event, a login
  * upgrading the password hash, an operator's plan change, a profile edit).
  * Lives USER_LEASE_TTL_MS at most, deleted by its owner. */
 #define CV_KEY_USER_LEASE_PREFIX "cv:lock:user:"
+
+/* ---- storage migration (cv-admin storage migrate) ---- */
+
+/* String: the token ("host:pid:random") of the one migration running.
+ * Lives FILE_MIGRATION_LEASE_MS (file_migration.h), renewed after each file, deleted at the
+ * end; a run killed on this host is taken over at once by the next. */
+#define CV_KEY_STORAGE_MIGRATION "cv:storage:migration"
+/* Hash, analysis id -> "FROM TO KEY": a file being moved. Set before its
+ * copy starts, deleted once its source is gone (or the copy dropped); the
+ * next run finishes what a killed one left here first. */
+#define CV_KEY_STORAGE_MIGRATION_JOURNAL "cv:storage:migration:journal"
 
 /* ---- accounts (auth.h) ---- */
 

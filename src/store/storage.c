@@ -40,9 +40,41 @@ static enum cv_status storage_check_local(const struct cv_config *cfg, struct cv
 
 enum cv_status cv_storage_check(const struct cv_config *cfg, struct cv_error *err)
 {
-    if (cfg->storage == CV_STORAGE_S3)
-        return s3_head_bucket(cfg, err);
-    return storage_check_local(cfg, err);
+    return storage_check_kind(cfg, cfg->storage, err);
+}
+
+bool storage_s3_configured(const struct cv_config *cfg)
+{
+    return cfg->s3_bucket != NULL && cfg->s3_bucket[0] != '\0' &&
+           cfg->s3_access_key_id != NULL && cfg->s3_access_key_id[0] != '\0' &&
+           cfg->s3_secret_access_key != NULL && cfg->s3_secret_access_key[0] != '\0';
+}
+
+enum cv_status storage_check_kind(const struct cv_config *cfg, enum cv_storage_kind kind,
+                                  struct cv_error *err)
+{
+    if (kind == CV_STORAGE_LOCAL)
+        return storage_check_local(cfg, err);
+    if (!storage_s3_configured(cfg))
+        return cv_error_set(err, CV_ERR_CONFIG, "S3 is not configured (S3_BUCKET, "
+                                                "S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)");
+    return s3_head_bucket(cfg, err);
+}
+
+const char *storage_kind_name(enum cv_storage_kind kind)
+{
+    return kind == CV_STORAGE_S3 ? "s3" : "local";
+}
+
+bool storage_kind_parse(const char *name, enum cv_storage_kind *out)
+{
+    if (strcmp(name, "local") == 0)
+        *out = CV_STORAGE_LOCAL;
+    else if (strcmp(name, "s3") == 0)
+        *out = CV_STORAGE_S3;
+    else
+        return false;
+    return true;
 }
 
 /* The bucket object of a storage key. */
@@ -94,6 +126,22 @@ static enum cv_status path_join(char *out, size_t size, const char *dir, const c
     return CV_OK;
 }
 
+enum cv_storage_kind storage_locate(const struct cv_config *cfg, const char *recorded,
+                                    const char *key)
+{
+    enum cv_storage_kind kind;
+    char path[PATH_MAX];
+    struct cv_error err;
+    struct stat st;
+
+    if (storage_kind_parse(recorded, &kind))
+        return kind;
+    if (storage_key_valid(key) &&
+        path_join(path, sizeof(path), cfg->upload_dir, key, &err) == CV_OK && stat(path, &st) == 0)
+        return CV_STORAGE_LOCAL;
+    return storage_s3_configured(cfg) ? CV_STORAGE_S3 : CV_STORAGE_LOCAL;
+}
+
 enum cv_status storage_writer_open(const struct cv_config *cfg, struct storage_writer *w,
                                    uint64_t max_size, struct cv_error *err)
 {
@@ -114,7 +162,8 @@ enum cv_status storage_writer_open(const struct cv_config *cfg, struct storage_w
     st = path_join(w->tmp_path, sizeof(w->tmp_path), dir, name, err);
     if (st != CV_OK)
         return st;
-    w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    /* read-write: storage_writer_fill reads the bytes back to hash them */
+    w->fd = open(w->tmp_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (w->fd < 0) {
         w->tmp_path[0] = '\0';
         return cv_error_set(err, CV_ERR_UNAVAILABLE, "open %s: %s", dir, strerror(errno));
@@ -158,12 +207,19 @@ enum cv_status storage_writer_commit(const struct cv_config *cfg, struct storage
                                      const char *key, const char *content_type,
                                      struct cv_error *err)
 {
+    return storage_writer_commit_to(cfg, cfg->storage, w, key, content_type, err);
+}
+
+enum cv_status storage_writer_commit_to(const struct cv_config *cfg, enum cv_storage_kind where,
+                                        struct storage_writer *w, const char *key,
+                                        const char *content_type, struct cv_error *err)
+{
     char dest[PATH_MAX], sha[65];
     enum cv_status st;
 
     if (fsync(w->fd) != 0)
         return cv_error_set(err, CV_ERR_UNAVAILABLE, "fsync: %s", strerror(errno));
-    if (cfg->storage == CV_STORAGE_S3) {
+    if (where == CV_STORAGE_S3) {
         char object[STORAGE_OBJECT_MAX];
         storage_writer_sha256_hex(w, sha);
         st = s3_object(object, key, err);
@@ -203,14 +259,15 @@ void storage_writer_abort(struct storage_writer *w)
     w->tmp_path[0] = '\0';
 }
 
-enum cv_status storage_delete(const struct cv_config *cfg, const char *key, struct cv_error *err)
+enum cv_status storage_delete(const struct cv_config *cfg, enum cv_storage_kind where,
+                              const char *key, struct cv_error *err)
 {
     char path[PATH_MAX];
     enum cv_status st;
 
     if (!storage_key_valid(key))
         return cv_error_set(err, CV_ERR_INTERNAL, "refusing storage key %.64s", key);
-    if (cfg->storage == CV_STORAGE_S3) {
+    if (where == CV_STORAGE_S3) {
         char object[STORAGE_OBJECT_MAX];
         st = s3_object(object, key, err);
         return st != CV_OK ? st : s3_delete(cfg, object, err);
@@ -260,15 +317,15 @@ static enum cv_status copy_file(const char *src, int out, struct cv_error *err)
     return st;
 }
 
-enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, int dest_fd,
-                             struct cv_error *err)
+enum cv_status storage_fetch(const struct cv_config *cfg, enum cv_storage_kind where,
+                             const char *key, int dest_fd, struct cv_error *err)
 {
     char path[PATH_MAX];
     enum cv_status st;
 
     if (!storage_key_valid(key))
         return cv_error_set(err, CV_ERR_NOT_FOUND, "invalid storage key");
-    if (cfg->storage == CV_STORAGE_S3) {
+    if (where == CV_STORAGE_S3) {
         char object[STORAGE_OBJECT_MAX];
         st = s3_object(object, key, err);
         return st != CV_OK ? st : s3_get_fd(cfg, object, dest_fd, err);
@@ -285,11 +342,42 @@ enum cv_status storage_presign_get(const struct cv_config *cfg, const char *key,
     char object[STORAGE_OBJECT_MAX];
     enum cv_status st;
 
-    if (cfg->storage != CV_STORAGE_S3 || !storage_key_valid(key))
-        return cv_error_set(err, CV_ERR_INTERNAL, "presign needs s3 storage and a valid key");
+    if (!storage_s3_configured(cfg) || !storage_key_valid(key))
+        return cv_error_set(err, CV_ERR_INTERNAL, "presign needs S3 configured and a valid key");
     st = s3_object(object, key, err);
     if (st != CV_OK)
         return st;
     return s3_presign_get(cfg, object, download_name, STORAGE_PRESIGN_TTL_S,
                           (int64_t)time(NULL), url, err);
+}
+
+enum cv_status storage_writer_fill(const struct cv_config *cfg, enum cv_storage_kind where,
+                                   const char *key, struct storage_writer *w,
+                                   struct cv_error *err)
+{
+    unsigned char buf[STORAGE_COPY_CHUNK_BYTES];
+    enum cv_status st;
+
+    st = storage_fetch(cfg, where, key, w->fd, err);
+    if (st != CV_OK)
+        return st;
+    /* Count and hash what landed, as an upload's bytes are. */
+    if (lseek(w->fd, 0, SEEK_SET) != 0)
+        return cv_error_set(err, CV_ERR_IO, "lseek %s: %s", w->tmp_path, strerror(errno));
+    w->size = 0;
+    crypto_hash_sha256_init(&w->sha);
+    for (;;) {
+        ssize_t n = read(w->fd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return cv_error_set(err, CV_ERR_IO, "read %s: %s", w->tmp_path, strerror(errno));
+        if (n == 0)
+            return CV_OK;
+        if ((uint64_t)n > w->max_size - w->size)
+            return cv_error_set(err, CV_ERR_TOO_LARGE, "%s is larger than %llu bytes", key,
+                                (unsigned long long)w->max_size);
+        crypto_hash_sha256_update(&w->sha, buf, (unsigned long long)n);
+        w->size += (uint64_t)n;
+    }
 }

@@ -8,6 +8,11 @@
  * PUT to the bucket and the temporary file removed (s3). Abort removes the
  * temporary file: a refused upload leaves nothing behind.
  *
+ * Where a file is: each analysis record names its backend (fileStorage,
+ * storage_locate); uploads go to the configured STORAGE, reads and
+ * deletes to the record's backend, so files of both backends are served
+ * while `cv-admin storage migrate` moves them (file_migration.h).
+ *
  * Thread safe: no state is kept between calls; a writer belongs to one
  * thread.
  */
@@ -15,6 +20,7 @@
 #define CV_STORAGE_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +31,7 @@
 
 #define STORAGE_KEY_MAX 64              /* 32 hex + "." + extension */
 #define STORAGE_PRESIGN_TTL_S 300       /* a download link lives 5 minutes */
+#define STORAGE_KIND_NAME_MAX 8         /* "local", "s3" and a NUL */
 
 struct storage_writer {
     int fd;                             /* -1 when closed */
@@ -40,6 +47,29 @@ struct storage_writer {
  * CV_ERR_UNAVAILABLE with the reason in err otherwise.
  */
 enum cv_status cv_storage_check(const struct cv_config *cfg, struct cv_error *err) CV_WARN_UNUSED;
+
+/* cv_storage_check of one backend, whatever STORAGE says; for s3,
+ * CV_ERR_CONFIG first when S3 is not configured (storage_s3_configured). */
+enum cv_status storage_check_kind(const struct cv_config *cfg, enum cv_storage_kind kind,
+                                  struct cv_error *err) CV_WARN_UNUSED;
+
+/* Are S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY all set? */
+bool storage_s3_configured(const struct cv_config *cfg);
+
+/* "local" or "s3" (the record's fileStorage), and back: false for any
+ * other name. */
+const char *storage_kind_name(enum cv_storage_kind kind);
+bool storage_kind_parse(const char *name, enum cv_storage_kind *out);
+
+/*
+ * The backend holding the file of a record whose fileStorage is recorded
+ * ("local", "s3"). Records written before the field existed have ""
+ * there: their file is local when UPLOAD_DIR holds key, else in the
+ * bucket when S3 is configured, else local (a file then missing is
+ * reported as missing by the reader).
+ */
+enum cv_storage_kind storage_locate(const struct cv_config *cfg, const char *recorded,
+                                    const char *key);
 
 /* A new random key ending in ".ext" (ext without the dot; may be ""). */
 void storage_new_key(const char *ext, char key[STORAGE_KEY_MAX]);
@@ -64,21 +94,36 @@ enum cv_status storage_writer_commit(const struct cv_config *cfg, struct storage
                                      const char *key, const char *content_type,
                                      struct cv_error *err) CV_WARN_UNUSED;
 
+/* storage_writer_commit into the given backend instead of STORAGE. */
+enum cv_status storage_writer_commit_to(const struct cv_config *cfg, enum cv_storage_kind where,
+                                        struct storage_writer *w, const char *key,
+                                        const char *content_type,
+                                        struct cv_error *err) CV_WARN_UNUSED;
+
+/* Fill an open, empty writer with the object key of backend where: its
+ * size and SHA-256 are counted as for an upload (max_size applies), so
+ * the bytes can be checked, then committed elsewhere. CV_ERR_NOT_FOUND
+ * when the object does not exist; the caller aborts the writer on any
+ * failure. */
+enum cv_status storage_writer_fill(const struct cv_config *cfg, enum cv_storage_kind where,
+                                   const char *key, struct storage_writer *w,
+                                   struct cv_error *err) CV_WARN_UNUSED;
+
 /* Close and remove the temporary file, if any. Safe to call twice. */
 void storage_writer_abort(struct storage_writer *w);
 
-/* Delete the object; a missing one is not an error. */
-enum cv_status storage_delete(const struct cv_config *cfg, const char *key,
-                              struct cv_error *err) CV_WARN_UNUSED;
+/* Delete the object from backend where; a missing one is not an error. */
+enum cv_status storage_delete(const struct cv_config *cfg, enum cv_storage_kind where,
+                              const char *key, struct cv_error *err) CV_WARN_UNUSED;
 
-/* Copy the object into dest_fd, an empty file open for writing that the
+/* Copy the object of backend where into dest_fd, an empty file open for writing that the
  * caller keeps (worker side: a memfd, so that no copy of a CV is ever left
  * on a disk by a crash). CV_ERR_NOT_FOUND when it does not exist; on any
  * failure dest_fd may hold part of the object. */
-enum cv_status storage_fetch(const struct cv_config *cfg, const char *key, int dest_fd,
-                             struct cv_error *err) CV_WARN_UNUSED;
+enum cv_status storage_fetch(const struct cv_config *cfg, enum cv_storage_kind where,
+                             const char *key, int dest_fd, struct cv_error *err) CV_WARN_UNUSED;
 
-/* s3 only: a presigned GET URL valid STORAGE_PRESIGN_TTL_S seconds that
+/* S3 configured: a presigned GET URL valid STORAGE_PRESIGN_TTL_S seconds that
  * makes the bucket answer with Content-Disposition: attachment and the
  * given file name. *url is malloc'd (free() it). */
 enum cv_status storage_presign_get(const struct cv_config *cfg, const char *key,

@@ -308,27 +308,43 @@ static void test_wrapped_date_ranges(void **state)
         "Experience\n"
         "Engineer, Acme, London Jan 2023 -\nPresent\n"
         "Developer, Contoso Sep. 2017 \xE2\x80\x93 Dec.\n2022\n"
-        "Analyst 2014 - 2016\n2012 - 2013\n";
+        "Analyst 2014 - 2016\n2012 - 2013\n"
+        "Lead, Exemplia, Lyon sept.\n2018 - aujourd'hui\n"
+        "Tester, Beta\n2010 - 2011\n";
+    /* line, ranges, lines used, then the first range (0: not checked) */
+    static const struct {
+        size_t line, count, used;
+        int start, end;
+        bool ongoing;
+    } cases[] = {
+        { 1, 1, 2, M(2023, 1), 0, true },
+        { 3, 1, 2, 0, M(2022, 12), false },
+        /* the next line has a range of its own: each line reads alone */
+        { 5, 1, 1, 0, M(2016, 12), false },
+        { 6, 1, 1, 0, 0, false },
+        /* a month left at the end of the line, its range on the next */
+        { 7, 1, 2, M(2018, 9), 0, true },
+        /* no month there: the next line's range reads alone */
+        { 9, 0, 1, 0, 0, false },
+    };
     struct cv_layout lay;
     struct cv_error err;
     struct cv_date_range r[4];
-    size_t used;
+    size_t used, i;
 
     (void)state;
     assert_int_equal(cv_sections_parse(text, strlen(text), &lay, &err), CV_OK);
-    assert_int_equal(cv_sections_line_date_ranges(&lay, 1, PRESENT, r, 4, &used), 1);
-    assert_int_equal(used, 2);
-    assert_int_equal(r[0].start, M(2023, 1));
-    assert_true(r[0].ongoing);
-    assert_int_equal(cv_sections_line_date_ranges(&lay, 3, PRESENT, r, 4, &used), 1);
-    assert_int_equal(used, 2);
-    assert_int_equal(r[0].end, M(2022, 12));
-    /* the next line has a range of its own: each line reads alone */
-    assert_int_equal(cv_sections_line_date_ranges(&lay, 5, PRESENT, r, 4, &used), 1);
-    assert_int_equal(used, 1);
-    assert_int_equal(r[0].end, M(2016, 12));
-    assert_int_equal(cv_sections_line_date_ranges(&lay, 6, PRESENT, r, 4, &used), 1);
-    assert_int_equal(used, 1);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_int_equal(cv_sections_line_date_ranges(&lay, cases[i].line, PRESENT, r, 4, &used),
+                         cases[i].count);
+        assert_int_equal(used, cases[i].used);
+        if (cases[i].start != 0)
+            assert_int_equal(r[0].start, cases[i].start);
+        if (cases[i].end != 0)
+            assert_int_equal(r[0].end, cases[i].end);
+        if (cases[i].count > 0)
+            assert_int_equal(r[0].ongoing, cases[i].ongoing);
+    }
     cv_sections_free(&lay);
 }
 

@@ -576,6 +576,35 @@ static void test_pdf_no_text(void **state)
     expect_error(path, EXTRACT_PDF, NULL, CV_ERR_DOCUMENT, EXTRACT_PDF_NO_TEXT_MESSAGE);
 }
 
+/* Two columns of different leading: a sidebar, and a main column with
+ * right-aligned dates. Each column comes whole, each date on its title's
+ * line, the wrapped one right after it. */
+#define TWO_COLUMN_CONTENT \
+    "BT /F1 10 Tf 1 0 0 1 40 700 Tm (Contact) Tj 1 0 0 1 40 687 Tm (a@example.com) Tj " \
+    "1 0 0 1 40 674 Tm (Skills) Tj 1 0 0 1 40 661 Tm (Python) Tj " \
+    "1 0 0 1 40 648 Tm (Go) Tj 1 0 0 1 40 635 Tm (SQL) Tj " \
+    "1 0 0 1 220 703 Tm (Experience) Tj 1 0 0 1 220 683 Tm (Engineer, Acme) Tj " \
+    "1 0 0 1 470 683 Tm (Jan 2020 - Present) Tj " \
+    "1 0 0 1 220 663 Tm (Built the billing service used by every team) Tj " \
+    "1 0 0 1 220 643 Tm (Analyst, Beta Corp, Lyon) Tj 1 0 0 1 480 643 Tm (Mar 2017 - Dec.) Tj " \
+    "1 0 0 1 220 631 Tm (2019) Tj ET"
+
+static void test_pdf_reading_order(void **state)
+{
+    char path[256];
+    struct extract_result r;
+    const char *text;
+
+    (void)state;
+    make_pdf("columns.pdf", 1, TWO_COLUMN_CONTENT, path, sizeof(path));
+    text = expect_text(path, EXTRACT_PDF, NULL, &r);
+    assert_string_equal(text, "Contact\na@example.com\nSkills\nPython\nGo\nSQL\n"
+                              "Experience\nEngineer, Acme Jan 2020 - Present\n"
+                              "Built the billing service used by every team\n"
+                              "Analyst, Beta Corp, Lyon Mar 2017 - Dec.\n2019");
+    extract_result_free(&r);
+}
+
 static void test_pdf_damaged(void **state)
 {
     char path[256], src[256];
@@ -914,7 +943,12 @@ static const char docx_body[] =
     "<w:tc><w:p><w:r><w:t>Level</w:t></w:r></w:p></w:tc></w:tr>"
     "<w:tr><w:tc><w:p><w:r><w:t>C</w:t></w:r></w:p></w:tc>"
     "<w:tc><w:p><w:r><w:t>Expert</w:t></w:r></w:p><w:p><w:r><w:t>10 years</w:t></w:r></w:p>"
-    "</w:tc></w:tr></w:tbl>"
+    "</w:tc></w:tr>"
+    /* a layout table: a sidebar cell beside the main one, a box in a cell */
+    "<w:tr><w:tc>" PARA("Contact") PARA("Skills") "</w:tc>"
+    "<w:tc>" PARA("Experience")
+    "<w:p><w:r><w:t>Anchor</w:t></w:r><w:r><w:txbxContent>" PARA("Boxed") PARA("Lines")
+    "</w:txbxContent></w:r></w:p></w:tc></w:tr></w:tbl>"
     "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:txbxContent>"
     PARA("In a box") "</w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent>"
     PARA("In a box") "</w:txbxContent></mc:Fallback></mc:AlternateContent></w:r></w:p>"
@@ -929,7 +963,7 @@ static const char docx_footer[] =
 #define DOCX_TEXT \
     "jane@example.com\n\n" \
     "Jane Doe\nSenior Engineer\nParis 2020\nRemote\nKept\n\n" \
-    "Skill | Level\nC | Expert 10 years\n\n" \
+    "Skill | Level\nC | Expert\n10 years\nContact\nSkills\nExperience\nAnchor\nBoxed\nLines\n\n" \
     "In a box\n\n" \
     "R&D, caf\xc3\xa9, <C++>\n\n" \
     "Page footer"
@@ -1569,6 +1603,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pdf_text),
         cmocka_unit_test(test_pdf_no_text),
+        cmocka_unit_test(test_pdf_reading_order),
         cmocka_unit_test(test_pdf_damaged),
         cmocka_unit_test(test_pdf_encrypted),
         cmocka_unit_test(test_pdf_page_limit),

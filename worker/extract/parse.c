@@ -1,7 +1,8 @@
 /*
  * parse.c (worker/extract/) - the parsers of cv-extract: the raw text of a
- * PDF (poppler-glib), a DOCX (libzip, libxml2's SAX2 push parser) or a
- * UTF-8 text file, held in memory (see parse.h).
+ * PDF (poppler-glib, in the reading order of pdf_layout.c), a DOCX
+ * (libzip, libxml2's SAX2 push parser) or a UTF-8 text file, held in
+ * memory (see parse.h).
  *
  * Runs only inside cv-extract, under its rlimits and seccomp filter: no
  * file is opened, nothing is printed, every size is capped here again.
@@ -19,6 +20,7 @@
 #include <zip.h>
 
 #include "extract.h"
+#include "pdf_layout.h"
 #include "utf8.h"
 
 _Static_assert(EXTRACT_DOCX_PART_MAX_BYTES <= INT_MAX,
@@ -53,44 +55,43 @@ static int xc_append_str(struct xchild *xc, const char *s)
 
 /* ---- PDF (poppler-glib) ---- */
 
+static int xc_emit(void *ud, const char *p, size_t n)
+{
+    return xc_append(ud, p, n);
+}
+
 /*
- * Append a page's text, breaking a line where poppler joined two pieces
- * across a wide blank: the columns of a two-column CV ("Contact" beside
- * "Summary" came out as "ContactSummary", a sidebar's phone number glued to
- * the main column's line just above it). A real space
- * is a character of its own, so only a gap with no character in it wider
- * than XC_PDF_COLUMN_GAP_EM glyph heights splits. Without a layout the
- * text goes as poppler gave it.
+ * Append a page's text in reading order (pdf_layout.c): columns one after
+ * the other, a right-aligned date on its title's line. Without a layout
+ * the text goes as poppler gave it.
  */
-#define XC_PDF_COLUMN_GAP_EM 1.5
 static int xc_pdf_page_text(struct xchild *xc, PopplerPage *page, const char *text)
 {
     PopplerRectangle *rects = NULL;
-    guint nrects = 0, k = 0;
-    const char *p = text, *from = text;
-    int ok = 1;
+    struct pdf_box *boxes;
+    guint nrects = 0, k;
+    int ok;
 
     if (!poppler_page_get_text_layout(page, &rects, &nrects))
         return xc_append_str(xc, text);
-    while (*p != '\0' && k < nrects && ok) {
-        const char *next = g_utf8_next_char(p);
-
-        if (k > 0 && *p != '\n' && p[-1] != '\n' && p[-1] != ' ' && *p != ' ') {
-            const PopplerRectangle *a = &rects[k - 1], *b = &rects[k];
-            double h = b->y2 - b->y1;
-
-            if (h > 0 && b->x1 - a->x2 > XC_PDF_COLUMN_GAP_EM * h) {
-                ok = xc_append(xc, from, (size_t)(p - from)) && xc_append_str(xc, "\n");
-                from = p;
-            }
-        }
-        p = next;
-        k++;
+    boxes = malloc((nrects > 0 ? nrects : 1) * sizeof(*boxes));
+    if (boxes == NULL) {
+        g_free(rects);
+        xc->nomem = 1;
+        return 0;
     }
-    if (ok)
-        ok = xc_append_str(xc, from);
+    for (k = 0; k < nrects; k++) {
+        boxes[k].x1 = rects[k].x1;
+        boxes[k].y1 = rects[k].y1;
+        boxes[k].x2 = rects[k].x2;
+        boxes[k].y2 = rects[k].y2;
+    }
     g_free(rects);
-    return ok;
+    ok = pdf_layout_page(text, strlen(text), boxes, nrects, xc_emit, xc);
+    free(boxes);
+    if (ok < 0)
+        xc->nomem = 1;
+    return ok > 0;
 }
 
 enum xwire_reason extract_parse_pdf(struct xchild *xc)
@@ -145,10 +146,16 @@ enum xwire_reason extract_parse_pdf(struct xchild *xc)
 #define XC_XML_MAX_DEPTH 256
 /* Nested tables we track for cell separators; deeper ones still read. */
 #define XC_MAX_TABLE_NESTING 32
+/* Nested cells and text boxes we track for paragraph breaks. */
+#define XC_MAX_CONTAINERS 64
 /* One zip_fread call. */
 #define XC_ZIP_CHUNK_BYTES (64 * 1024)
 
-enum xc_kind { XK_OTHER = 0, XK_P, XK_R, XK_T, XK_TBL, XK_TR, XK_TC };
+enum xc_kind { XK_OTHER = 0, XK_P, XK_R, XK_T, XK_TBL, XK_TR, XK_TC, XK_TXBX };
+
+/* What holds the paragraphs being read: a table cell's stay on the row's
+ * line when the cell has one, a text box's are lines of their own. */
+enum xc_container { XCC_CELL = 1, XCC_TEXT_BOX = 2 };
 
 /* State of the walk over one part, the SAX callbacks' user data. */
 struct xc_walk {
@@ -158,9 +165,12 @@ struct xc_walk {
     int depth;                              /* open elements */
     unsigned char kind[XC_XML_MAX_DEPTH];   /* enum xc_kind per open element */
     int skip_depth;                         /* >= 0: inside mc:Fallback */
-    int tc_depth;                           /* open table cells */
     int tr_depth;                           /* open table rows */
     unsigned char row_has_cell[XC_MAX_TABLE_NESTING];
+    unsigned char row_prev_multi[XC_MAX_TABLE_NESTING]; /* last cell: several paragraphs */
+    int nbox;                               /* open cells and text boxes */
+    unsigned char box[XC_MAX_CONTAINERS];   /* enum xc_container */
+    unsigned box_paras[XC_MAX_CONTAINERS];  /* paragraphs begun in it */
 };
 
 static int xc_streq(const xmlChar *a, const char *b)
@@ -187,6 +197,8 @@ static enum xc_kind xc_kind_of(const xmlChar *local)
         return XK_TR;
     if (xc_streq(local, "tc"))
         return XK_TC;
+    if (xc_streq(local, "txbxContent"))
+        return XK_TXBX;
     return XK_OTHER;
 }
 
@@ -200,6 +212,23 @@ static void xc_walk_out(struct xc_walk *wk, const char *s, size_t n)
 static void xc_walk_outs(struct xc_walk *wk, const char *s)
 {
     xc_walk_out(wk, s, strlen(s));
+}
+
+/* The innermost open cell or text box (XCC_*), 0 when none or too deep. */
+static int xc_walk_box(const struct xc_walk *wk)
+{
+    if (wk->nbox <= 0 || wk->nbox > XC_MAX_CONTAINERS)
+        return 0;
+    return wk->box[wk->nbox - 1];
+}
+
+static void xc_walk_push_box(struct xc_walk *wk, enum xc_container c)
+{
+    if (wk->nbox < XC_MAX_CONTAINERS) {
+        wk->box[wk->nbox] = (unsigned char)c;
+        wk->box_paras[wk->nbox] = 0;
+    }
+    wk->nbox++;
 }
 
 /* The kind of the innermost open element. */
@@ -241,15 +270,26 @@ static void xc_sax_start(void *ud, const xmlChar *local, const xmlChar *prefix,
                 xc_walk_outs(wk, "\n");
             } else if (kind == XK_TR) {
                 wk->tr_depth++;
-                if (wk->tr_depth <= XC_MAX_TABLE_NESTING)
+                if (wk->tr_depth <= XC_MAX_TABLE_NESTING) {
                     wk->row_has_cell[wk->tr_depth - 1] = 0;
+                    wk->row_prev_multi[wk->tr_depth - 1] = 0;
+                }
             } else if (kind == XK_TC) {
+                /* Cells of one paragraph share the row's line ("Excel |
+                 * Sage"); after a cell of several (a layout table's
+                 * sidebar, a title with its bullets) the next starts a line. */
                 if (wk->tr_depth > 0 && wk->tr_depth <= XC_MAX_TABLE_NESTING) {
                     if (wk->row_has_cell[wk->tr_depth - 1])
-                        xc_walk_outs(wk, " | ");
+                        xc_walk_outs(wk, wk->row_prev_multi[wk->tr_depth - 1] ? "\n" : " | ");
                     wk->row_has_cell[wk->tr_depth - 1] = 1;
                 }
-                wk->tc_depth++;
+                xc_walk_push_box(wk, XCC_CELL);
+            } else if (kind == XK_TXBX) {
+                xc_walk_outs(wk, "\n");
+                xc_walk_push_box(wk, XCC_TEXT_BOX);
+            } else if (kind == XK_P && xc_walk_box(wk) == XCC_CELL) {
+                if (wk->box_paras[wk->nbox - 1]++ > 0)
+                    xc_walk_outs(wk, "\n");
             }
         }
     }
@@ -277,12 +317,20 @@ static void xc_sax_end(void *ud, const xmlChar *local, const xmlChar *prefix, co
     kind = wk->depth < XC_XML_MAX_DEPTH ? (enum xc_kind)wk->kind[wk->depth] : XK_OTHER;
     switch (kind) {
     case XK_P:
-        /* Paragraphs in a cell stay on the row's line. */
-        xc_walk_outs(wk, wk->tc_depth > 0 ? " " : "\n");
+        /* A cell's paragraphs are separated when the next one begins. */
+        if (xc_walk_box(wk) != XCC_CELL)
+            xc_walk_outs(wk, "\n");
         break;
     case XK_TC:
-        if (wk->tc_depth > 0)
-            wk->tc_depth--;
+        if (wk->tr_depth > 0 && wk->tr_depth <= XC_MAX_TABLE_NESTING && xc_walk_box(wk) == XCC_CELL)
+            wk->row_prev_multi[wk->tr_depth - 1] = wk->box_paras[wk->nbox - 1] > 1;
+        if (wk->nbox > 0)
+            wk->nbox--;
+        break;
+    case XK_TXBX:
+        if (wk->nbox > 0)
+            wk->nbox--;
+        xc_walk_outs(wk, "\n");
         break;
     case XK_TR:
         if (wk->tr_depth > 0)
