@@ -1,14 +1,14 @@
 # Dockerfile - cv-api and cv-worker from the project's own Debian package,
 # on Debian 12. Build stage: the release build and `cpack`; runtime stage:
 # `apt-get install ./cv-analyzer_*.deb` (the same package a server gets).
-# One image, two commands (see compose.yaml). Not tested on the machine
-# this repository is developed on: see deploy/README.md.
+# One image, two commands (see compose.yaml). Built and run with podman by
+# hand, not in CI: see deploy/README.md, "Containers, CI".
 FROM debian:bookworm AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends \
         build-essential cmake pkg-config git ca-certificates dpkg-dev file \
         libfcgi-dev libmongoc-dev libbson-dev libcurl4-openssl-dev libjson-c-dev libjwt-dev \
         libhiredis-dev libsodium-dev libpoppler-glib-dev libzip-dev libxml2-dev libsystemd-dev \
-        libcmocka-dev
+        libseccomp-dev libcrypt-dev libcmocka-dev
 WORKDIR /src
 COPY . .
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \

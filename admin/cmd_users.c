@@ -237,9 +237,11 @@ static enum admin_exit users_import(struct admin_env *env, const char *path)
     size_t cap = 0;
     ssize_t n;
     long lineno = 0;
+    bool from_stdin;
     FILE *f;
 
-    f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    from_stdin = strcmp(path, "-") == 0;
+    f = from_stdin ? stdin : fopen(path, "r");
     if (f == NULL) {
         fprintf(stderr, "cv-admin: %s: %s\n", path, strerror(errno));
         return ADMIN_EXIT_USAGE;
@@ -258,7 +260,7 @@ static enum admin_exit users_import(struct admin_env *env, const char *path)
     if (st == CV_OK && ferror(f))
         st = cv_error_set(&err, CV_ERR_IO, "reading %s: %s", path, strerror(errno));
     free(line);
-    if (f != stdin)
+    if (!from_stdin)
         fclose(f);
     if (env->json) {
         o = json_object_new_object();

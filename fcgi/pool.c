@@ -107,7 +107,7 @@ done:
 }
 
 static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metrics *metrics,
-                     unsigned slot, int ready_fd)
+                     unsigned slot, int ready_fd, pid_t master)
 {
     struct child_shared shared;
     struct child_thread *threads;
@@ -117,8 +117,10 @@ static int child_run(const struct cv_config *cfg, int listen_fd, struct cv_metri
     int i, started = 0;
 
     (void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() == 1)
-        return 1;   /* the master died before the line above */
+    /* The master died before the line above (reparented). Not getppid() ==
+     * 1: in a container the master itself is pid 1. */
+    if (getppid() != master)
+        return 1;
     cv_log_set_level(cfg->log_level);   /* this generation's configuration */
     sigemptyset(&none);
     (void)sigprocmask(SIG_SETMASK, &none, NULL);
@@ -251,7 +253,7 @@ static bool pool_spawn(struct pool *p, const struct cv_config *cfg, unsigned gen
 {
     struct pool_child *c = NULL;
     size_t i;
-    pid_t pid;
+    pid_t pid, master;
 
     for (i = 0; i < POOL_TABLE_SIZE && c == NULL; i++) {
         if (p->table[i].pid == 0)
@@ -259,6 +261,7 @@ static bool pool_spawn(struct pool *p, const struct cv_config *cfg, unsigned gen
     }
     if (c == NULL)
         return false;
+    master = getpid();
     pid = fork();
     if (pid < 0) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, strerror(errno), "fork failed; will retry");
@@ -266,7 +269,7 @@ static bool pool_spawn(struct pool *p, const struct cv_config *cfg, unsigned gen
     }
     if (pid == 0) {
         close(p->ready_pipe[0]);
-        _exit(child_run(cfg, p->listen_fd, p->metrics, slot, p->ready_pipe[1]));
+        _exit(child_run(cfg, p->listen_fd, p->metrics, slot, p->ready_pipe[1], master));
     }
     memset(c, 0, sizeof(*c));
     c->pid = pid;

@@ -7,9 +7,10 @@
  * until SIGTERM or SIGINT, which stops it cleanly (exit 0).
  *
  * SIGHUP never stops it: a thread of its own waits for SIGHUP (blocked in
- * every other thread), reads the configuration again and applies LOG_LEVEL;
- * an invalid configuration is logged and ignored, and every other changed
- * setting (WORKER_CONCURRENCY included) is logged as needing a restart.
+ * every other thread), reads the configuration again and applies LOG_LEVEL
+ * and WORKER_CONCURRENCY (job threads started, or retired once their job
+ * in flight is done: worker.h); an invalid configuration is logged and
+ * ignored, and every other setting takes effect at the next restart.
  */
 #include <getopt.h>
 #include <pthread.h>
@@ -35,6 +36,8 @@ extern char **environ;
 
 /* Set by the signal handler, read by every job thread (worker.h). */
 static atomic_bool worker_stop;
+/* The job threads wanted: set at start and by the reloader (worker.h). */
+static atomic_int worker_concurrency;
 _Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "a stop flag must be lock-free to be set from a signal");
 
 static void worker_on_signal(int sig)
@@ -43,11 +46,10 @@ static void worker_on_signal(int sig)
     atomic_store(&worker_stop, true);
 }
 
-/* The SIGHUP thread: what it reads again, and the running configuration. */
+/* The SIGHUP thread: what it reads again, and the log level in force. */
 struct reloader {
     const char *env_path;
     bool env_required;
-    const struct cv_config *running;
     enum cv_log_level level;
 };
 
@@ -65,18 +67,19 @@ static void reload_once(struct reloader *r)
         cv_notify_ready("running (last reload refused)");
         return;
     }
-    if (next.worker_concurrency != r->running->worker_concurrency)
-        cv_log(CV_LOG_WARN, NULL, "SIGHUP: WORKER_CONCURRENCY %d -> %d needs a restart; "
-               "still running %d job threads", r->running->worker_concurrency,
-               next.worker_concurrency, r->running->worker_concurrency);
+    if (next.worker_concurrency != atomic_load(&worker_concurrency)) {
+        cv_log(CV_LOG_WARN, NULL, "SIGHUP: WORKER_CONCURRENCY %d -> %d",
+               atomic_load(&worker_concurrency), next.worker_concurrency);
+        atomic_store(&worker_concurrency, next.worker_concurrency);
+    }
     if (next.log_level != r->level) {
         cv_log(CV_LOG_WARN, NULL, "SIGHUP: LOG_LEVEL %s -> %s", cv_log_level_name(r->level),
                cv_log_level_name(next.log_level));
         r->level = next.log_level;
         cv_log_set_level(next.log_level);
     }
-    cv_log(CV_LOG_INFO, NULL, "SIGHUP: configuration reloaded (LOG_LEVEL applied; other "
-           "changes take effect at the next restart)");
+    cv_log(CV_LOG_INFO, NULL, "SIGHUP: configuration reloaded (LOG_LEVEL and "
+           "WORKER_CONCURRENCY applied; other changes take effect at the next restart)");
     cv_config_free(&next);
     cv_notify_ready("running (reloaded)");
 }
@@ -156,7 +159,8 @@ int main(int argc, char **argv)
     sigemptyset(&hup);
     sigaddset(&hup, SIGHUP);
     (void)pthread_sigmask(SIG_BLOCK, &hup, NULL);
-    reloader = (struct reloader){ env_path, required, &cfg, cfg.log_level };
+    atomic_store(&worker_concurrency, cfg.worker_concurrency);
+    reloader = (struct reloader){ env_path, required, cfg.log_level };
     reloader_started = pthread_create(&reloader_tid, NULL, reloader_main, &reloader) == 0;
     if (!reloader_started)
         cv_log(CV_LOG_WARN, NULL, "no reload thread: SIGHUP will be ignored");
@@ -165,7 +169,7 @@ int main(int argc, char **argv)
     cv_error_clear(&err);
     if (cv_sentry_start(&cfg, "worker", true, &err) != CV_OK)
         cv_log_error_detail(CV_LOG_WARN, NULL, err.message, "no Sentry reports");
-    rc = worker_run(&cfg, &worker_stop);
+    rc = worker_run(&cfg, &worker_stop, &worker_concurrency);
     cv_sentry_stop();
     atomic_store(&worker_stop, true);   /* worker_run may return on its own: end the reloader too */
     if (reloader_started)

@@ -43,12 +43,18 @@ struct worker_shared {
     const struct cv_config *cfg;
     struct cv_runtime rt;
     atomic_bool *stop;
+    atomic_int *concurrency;   /* job threads wanted; thread i runs while i < it */
     char host[64];
 };
 
+/* One slot per possible job thread (CV_CONFIG_WORKER_CONCURRENCY_MAX);
+ * `started` and `tid` belong to the main thread, `done` is set by the job
+ * thread as it exits. */
 struct worker_thread {
     pthread_t tid;
     unsigned index;
+    bool started;
+    atomic_bool done;
     struct worker_shared *shared;
 };
 
@@ -207,7 +213,9 @@ static void *worker_thread_main(void *arg)
     slot.ctx = cv_runtime_ctx(&sh->rt, &conns, NULL);
     (void)snprintf(slot.consumer, sizeof(slot.consumer), "%s-%ld-%u", sh->host, (long)getpid(),
                    wt->index);
-    while (!atomic_load(sh->stop)) {
+    /* Checked between jobs: a thread beyond the wanted number finishes its
+     * job first. */
+    while (!atomic_load(sh->stop) && (int)wt->index < atomic_load(sh->concurrency)) {
         struct queue_job job;
         struct cv_error err;
         bool got = false;
@@ -231,7 +239,40 @@ static void *worker_thread_main(void *arg)
             worker_handle(&slot, &job);
     }
     cv_runtime_thread_close(&sh->rt, &conns);
+    atomic_store(&wt->done, true);
     return NULL;
+}
+
+/* Join the job threads that left (beyond the wanted number), then start
+ * the missing ones below it; log when the number running changed. Returns
+ * how many run. */
+static int worker_scale(struct worker_shared *sh, struct worker_thread *threads, int running)
+{
+    int i, want = atomic_load(sh->concurrency), before = running;
+
+    for (i = 0; i < CV_CONFIG_WORKER_CONCURRENCY_MAX; i++) {
+        if (threads[i].started && atomic_load(&threads[i].done)) {
+            pthread_join(threads[i].tid, NULL);
+            threads[i].started = false;
+            running--;
+        }
+    }
+    for (i = 0; i < want && i < CV_CONFIG_WORKER_CONCURRENCY_MAX; i++) {
+        if (threads[i].started)
+            continue;
+        threads[i].index = (unsigned)i;
+        threads[i].shared = sh;
+        atomic_store(&threads[i].done, false);
+        if (pthread_create(&threads[i].tid, NULL, worker_thread_main, &threads[i]) != 0) {
+            cv_log(CV_LOG_ERROR, NULL, "cannot start job thread %d; running %d", i, running);
+            break;
+        }
+        threads[i].started = true;
+        running++;
+    }
+    if (running != before && before > 0)
+        cv_log(CV_LOG_INFO, NULL, "job threads: %d -> %d", before, running);
+    return running;
 }
 
 /* Check both dependencies; log only when their state changes. */
@@ -303,7 +344,7 @@ static void worker_remove_stranded_copies(const struct cv_config *cfg)
                removed, dir);
 }
 
-int worker_run(const struct cv_config *cfg, atomic_bool *stop)
+int worker_run(const struct cv_config *cfg, atomic_bool *stop, atomic_int *concurrency)
 {
     struct worker_shared shared;
     struct worker_thread *threads;
@@ -319,6 +360,7 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     memset(&shared, 0, sizeof(shared));
     shared.cfg = cfg;
     shared.stop = stop;
+    shared.concurrency = concurrency;
     if (gethostname(shared.host, sizeof(shared.host) - 1) != 0)
         (void)snprintf(shared.host, sizeof(shared.host), "worker");
     if (extract_set_program(cfg->extract_program, &err) != CV_OK ||
@@ -329,23 +371,19 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     }
     worker_remove_stranded_copies(cfg);
     cv_error_clear(&err);
-    /* The job threads, the e-mail notifier and this one, which checks
+    /* The job threads (as many as a reload may ask for: the pool creates
+     * clients on demand), the e-mail notifier and this one, which checks
      * dependencies. */
-    if (cv_runtime_open(&shared.rt, cfg, (unsigned)cfg->worker_concurrency + 2, &err) != CV_OK) {
+    if (cv_runtime_open(&shared.rt, cfg, CV_CONFIG_WORKER_CONCURRENCY_MAX + 2, &err) != CV_OK) {
         cv_log_error_detail(CV_LOG_ERROR, NULL, err.message, "MongoDB pool");
         return 1;
     }
     cv_runtime_thread_open(&shared.rt, &conns);
     ctx = cv_runtime_ctx(&shared.rt, &conns, NULL);
     deps_ok = worker_check_deps(&ctx, false);
-    threads = calloc((size_t)cfg->worker_concurrency, sizeof(*threads));
-    for (i = 0; threads != NULL && i < cfg->worker_concurrency; i++) {
-        threads[i].index = (unsigned)i;
-        threads[i].shared = &shared;
-        if (pthread_create(&threads[i].tid, NULL, worker_thread_main, &threads[i]) != 0)
-            break;
-        started++;
-    }
+    threads = calloc(CV_CONFIG_WORKER_CONCURRENCY_MAX, sizeof(*threads));
+    if (threads != NULL)
+        started = worker_scale(&shared, threads, 0);
     notifier = notifier_start(&shared.rt, stop);
     cv_log(CV_LOG_INFO, NULL, "cv-worker running %d job threads%s", started,
            notifier != NULL ? " and the e-mail notifier" : "");
@@ -354,6 +392,7 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     while (!atomic_load(stop) && started > 0) {
         cv_notify_watchdog();   /* this loop turning is what proves liveness */
         cv_nap_ms(CV_WORKER_POLL_MS);   /* a signal cuts it short */
+        started = worker_scale(&shared, threads, started);
         tick++;
         if (tick % WORKER_DEPS_CHECK_EVERY_POLLS == 0 || !deps_ok)
             deps_ok = worker_check_deps(&ctx, deps_ok);
@@ -362,8 +401,10 @@ int worker_run(const struct cv_config *cfg, atomic_bool *stop)
     }
     cv_notify_stopping();
     cv_log(CV_LOG_INFO, NULL, "cv-worker stopping: finishing jobs in flight");
-    for (i = 0; i < started; i++)
-        pthread_join(threads[i].tid, NULL);
+    for (i = 0; threads != NULL && i < CV_CONFIG_WORKER_CONCURRENCY_MAX; i++) {
+        if (threads[i].started)
+            pthread_join(threads[i].tid, NULL);
+    }
     notifier_join(notifier);
     free(threads);
     cv_runtime_thread_close(&shared.rt, &conns);

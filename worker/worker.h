@@ -11,6 +11,12 @@
  * A stop request (the flag set by SIGTERM/SIGINT) stops taking jobs; jobs
  * in flight finish (each is bounded by the extraction and LLM timeouts),
  * then worker_run returns 0.
+ *
+ * The number of job threads follows *concurrency (1 to
+ * CV_CONFIG_WORKER_CONCURRENCY_MAX), which another thread may change at
+ * any time (the SIGHUP reload): within a poll period the main thread starts
+ * the missing ones; a thread beyond the new number finishes its job in
+ * flight, then exits and is joined. No job is interrupted.
  */
 #ifndef CV_WORKER_H
 #define CV_WORKER_H
@@ -20,7 +26,9 @@
 #include "config.h"
 
 /* Run until *stop becomes true (it may be set from a signal handler and
- * is read by every job thread). Returns the process exit status. */
-int worker_run(const struct cv_config *cfg, atomic_bool *stop);
+ * is read by every job thread), with *concurrency job threads (read, never
+ * written; cfg->worker_concurrency is not used). Returns the process exit
+ * status. */
+int worker_run(const struct cv_config *cfg, atomic_bool *stop, atomic_int *concurrency);
 
 #endif

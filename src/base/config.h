@@ -35,6 +35,7 @@ enum cv_storage_kind {
 #define CV_CONFIG_FILE_SIZE_DEFAULT_BYTES (10L * 1024 * 1024)
 #define CV_CONFIG_JWT_EXPIRES_MIN_S 60L
 #define CV_CONFIG_JWT_EXPIRES_MAX_S (90L * 86400)
+#define CV_CONFIG_WORKER_CONCURRENCY_MAX 64
 
 struct cv_config {
     enum cv_app_env app_env;

@@ -96,9 +96,12 @@ enum cv_status cv_redis_command(struct cv_redis *r, bool idempotent, redisReply 
         bool was_connected = r->ctx != NULL;
         va_list ap;
         void *rep;
+        enum cv_status st;
 
-        if (redis_connect(r, err) != CV_OK)
-            return err != NULL ? err->status : CV_ERR_UNAVAILABLE;
+        /* Its own status: err may be NULL, and is not read back. */
+        st = redis_connect(r, err);
+        if (st != CV_OK)
+            return st;
         va_start(ap, fmt);
         rep = redisvCommand(r->ctx, fmt, ap);
         va_end(ap);

@@ -10,6 +10,9 @@ test, each with its own run id ("RUN-<hex>") in the CV:
   STUB-500-ALWAYS       500 every time
   STUB-MALFORMED-ONCE   content that is not JSON on the first call, then answer
   STUB-SCHEMA-ALWAYS    JSON that violates the schema (score 150) every time
+  STUB-HOLD             answer once GET /release?run=RUN-x was called (60 s at
+                        most); GET /held?run=RUN-x tells how many calls of the
+                        run wait now and the most that waited at once
 Otherwise it answers a valid result whose keywords.missing lists the job
 description's capitalised words that the CV lacks. GET /calls?run=RUN-x
 tells how many calls a run made. With LLM_STUB_DEBUG=FILE set, every
@@ -25,6 +28,9 @@ from urllib.parse import parse_qs, urlparse
 
 _lock = threading.Lock()
 _calls = {}
+_held = {}       # run -> {"now": calls waiting, "max": most at once}
+_release = {}    # run -> Event set by GET /release
+HOLD_MAX_S = 60
 
 
 def _run_id(text):
@@ -36,6 +42,17 @@ def _count(run):
     with _lock:
         _calls[run] = _calls.get(run, 0) + 1
         return _calls[run]
+
+
+def _hold(run):
+    with _lock:
+        released = _release.setdefault(run, threading.Event())
+        held = _held.setdefault(run, {"now": 0, "max": 0})
+        held["now"] += 1
+        held["max"] = max(held["max"], held["now"])
+    released.wait(HOLD_MAX_S)
+    with _lock:
+        held["now"] -= 1
 
 
 def _result(user_text):
@@ -74,9 +91,15 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
-        q = parse_qs(urlparse(self.path).query)
+        url = urlparse(self.path)
+        run = parse_qs(url.query).get("run", [""])[0]
         with _lock:
-            n = _calls.get(q.get("run", [""])[0], 0)
+            if url.path == "/release":
+                _release.setdefault(run, threading.Event()).set()
+                return self._send(200, {"released": run})
+            if url.path == "/held":
+                return self._send(200, dict(_held.get(run, {"now": 0, "max": 0})))
+            n = _calls.get(run, 0)
         self._send(200, {"calls": n})
 
     def do_POST(self):
@@ -88,6 +111,8 @@ class Handler(BaseHTTPRequestHandler):
         run = _run_id(user)
         n = _count(run)
         structured = "response_format" in body
+        if "STUB-HOLD" in user:
+            _hold(run)
         if "STUB-LONGER-THAN-VISIBILITY" in user:
             time.sleep(12)
         elif "STUB-VERY-SLOW" in user:

@@ -1,15 +1,24 @@
 """Reload without a failed request: SIGHUP to the cv-api master while a
 load generator runs through nginx, a bad configuration keeps the old
-responders, and SIGHUP never stops cv-worker."""
+responders, SIGHUP never stops cv-worker, and cv-worker's job threads
+follow WORKER_CONCURRENCY on reload without cutting a job short."""
 import os
 import re
 import signal
 import statistics
 import threading
 import time
+import uuid
 
-from conftest import alive, assert_error, fresh_ip, register
+import httpx
+import pytest
+
+import cvfixtures as fx
+import llm_stub
+from conftest import alive, assert_error, free_port, fresh_ip, register, running_stack
+from test_analyses import upload
 from test_pool import children_of, wait_for
+from test_worker import wait_done
 
 RELOADS = 5
 LOAD_THREADS = 4
@@ -190,3 +199,81 @@ def test_sighup_never_stops_the_worker(stack):
     os.kill(pid, signal.SIGHUP)   # back to info: logged again
     wait_for(lambda: log().count(marker) > before)
     assert alive(pid) and stack.pid("cv-worker") == pid
+
+
+# ---- WORKER_CONCURRENCY on reload, on a stack of its own ----
+
+@pytest.fixture(scope="module")
+def held_stack():
+    """A stack whose worker analyses with the LLM stub (a STUB-HOLD job stays
+    in flight until the test releases it) and reads WORKER_CONCURRENCY from
+    its configuration file alone (the process environment would win)."""
+    port = free_port()
+    server = llm_stub.start(port)
+    env = {"OPENAI_API_KEY": "test-llm-key", "OPENAI_BASE_URL": f"http://127.0.0.1:{port}/v1",
+           "OPENAI_MODEL": "stub-model"}
+    try:
+        with running_stack(env) as s:
+            s.stub_url = f"http://127.0.0.1:{port}"
+            s.env.pop("WORKER_CONCURRENCY", None)
+            s.stop("cv-worker")
+            s.start("cv-worker")
+            yield s
+    finally:
+        server.shutdown()
+
+
+def test_worker_concurrency_follows_reload(held_stack):
+    s = held_stack
+    pid = s.pid("cv-worker")
+    log = lambda: s.log("cv-worker")
+    stub = lambda path, run: httpx.get(f"{s.stub_url}{path}", params={"run": run}).json()
+    edit = EnvEdit(s)
+    runs = [f"RUN-{uuid.uuid4().hex[:12]}" for _ in range(2)]
+
+    def queue(client, run, n):
+        jobs = []
+        for _ in range(n):
+            acct = register(client)
+            r = upload(client, acct, f"{run} STUB-HOLD\n{fx.EN_CV}".encode(), name="cv.txt")
+            assert r.status_code == 202, r.text
+            jobs.append((acct, r.json()["analysis"]["id"]))
+        return jobs
+
+    def reload(*lines, logged):
+        edit.append(*lines)
+        os.kill(pid, signal.SIGHUP)
+        wait_for(lambda: logged in log(), timeout=30)
+
+    try:
+        wait_for(lambda: "running 2 job threads" in log())
+        reload("WORKER_CONCURRENCY=1", logged="job threads: 2 -> 1")
+        with s.client(source_ip=fresh_ip()) as c:
+            jobs = queue(c, runs[0], 3)
+            # One job thread: one job at the stub, two in the queue.
+            wait_for(lambda: stub("/held", runs[0])["now"] == 1)
+            # Grown: new threads take the queued two while the first runs.
+            reload("WORKER_CONCURRENCY=3", logged="job threads: 1 -> 3")
+            wait_for(lambda: stub("/held", runs[0])["now"] == 3, timeout=30)
+            # Shrunk while three jobs run: each finishes, none is retried.
+            reload("WORKER_CONCURRENCY=1", logged="WORKER_CONCURRENCY 3 -> 1")
+            stub("/release", runs[0])
+            for acct, aid in jobs:
+                assert wait_done(c, acct, aid)["status"] == "completed"
+            assert stub("/calls", runs[0])["calls"] == 3
+            wait_for(lambda: "job threads: 3 -> 1" in log())
+            # One thread again: of two new jobs, the second waits for the first.
+            jobs = queue(c, runs[1], 2)
+            wait_for(lambda: stub("/held", runs[1])["now"] == 1)
+            waiting = [c.get(f"/api/cv/analyses/{aid}", headers=acct.auth).json()["analysis"]
+                       ["status"] for acct, aid in jobs]
+            assert sorted(waiting) == ["processing", "queued"], waiting
+            stub("/release", runs[1])
+            for acct, aid in jobs:
+                assert wait_done(c, acct, aid)["status"] == "completed"
+            assert stub("/held", runs[1])["max"] == 1
+    finally:
+        for run in runs:
+            stub("/release", run)
+        edit.restore()
+    assert alive(pid) and s.pid("cv-worker") == pid

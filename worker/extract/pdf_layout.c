@@ -432,7 +432,9 @@ int pdf_layout_page(const char *text, size_t len, const struct pdf_box *boxes, s
     }
     if (nchars != nboxes)
         return pl_out(&pg, text, len);      /* no usable layout */
-    pg.f = malloc(PDF_LAYOUT_MAX_FRAGMENTS * sizeof(*pg.f));
+    /* Zeroed, though pl_fragments sets every field of a fragment it counts:
+     * gcc's -fanalyzer cannot follow that through its loop. */
+    pg.f = calloc(PDF_LAYOUT_MAX_FRAGMENTS, sizeof(*pg.f));
     idx = malloc(PDF_LAYOUT_MAX_FRAGMENTS * sizeof(*idx));
     pg.scratch = malloc(PDF_LAYOUT_MAX_FRAGMENTS * sizeof(*pg.scratch));
     if (pg.f == NULL || idx == NULL || pg.scratch == NULL) {
