@@ -96,15 +96,13 @@ static void strset_sort(struct strset *s)
         qsort(s->items, s->count, s->width, strset_cmp);
 }
 
+/* An item holds at most width - 1 bytes, so a longer v is not in the set
+ * (cutting it to the width could match another item by its prefix). */
 static bool strset_has(const struct strset *s, const char *v)
 {
-    char key[INTEGRITY_ID_MAX];
-
-    if (s->count == 0)
+    if (s->count == 0 || strnlen(v, s->width) >= s->width)
         return false;
-    memset(key, 0, sizeof(key));
-    (void)snprintf(key, sizeof(key) < s->width ? sizeof(key) : s->width, "%s", v);
-    return bsearch(key, s->items, s->count, s->width, strset_cmp) != NULL;
+    return bsearch(v, s->items, s->count, s->width, strset_cmp) != NULL;
 }
 
 /* How many times v is in the sorted set (a multiset of user:month). */

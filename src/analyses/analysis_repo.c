@@ -494,10 +494,19 @@ static enum cv_status set_fields_if(struct cv_ctx *ctx, const char *id, const bs
     return st;
 }
 
-static enum cv_status set_fields(struct cv_ctx *ctx, const char *id, const bson_t *set,
-                                 struct cv_error *err, const char *what)
+/* $set of status, the given fields and updatedAt (now) on one analysis
+ * (any owner, any state). Takes set: destroyed on every path. */
+static enum cv_status set_status(struct cv_ctx *ctx, const char *id, const char *status,
+                                 bson_t *set, int64_t now, struct cv_error *err,
+                                 const char *what)
 {
-    return set_fields_if(ctx, id, NULL, set, err, what);
+    enum cv_status st;
+
+    BSON_APPEND_UTF8(set, "status", status);
+    BSON_APPEND_DATE_TIME(set, "updatedAt", now);
+    st = set_fields_if(ctx, id, NULL, set, err, what);
+    bson_destroy(set);
+    return st;
 }
 
 enum cv_status analysis_repo_move_file(struct cv_ctx *ctx, const char *id, const char *key,
@@ -528,16 +537,11 @@ enum cv_status analysis_repo_start(struct cv_ctx *ctx, const char *id, int attem
 {
     bson_t set = BSON_INITIALIZER;
     int64_t now = cv_time_now_ms();
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "processing");
     BSON_APPEND_INT32(&set, "attempts", attempts);
     BSON_APPEND_DATE_TIME(&set, "startedAt", now);
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
     BSON_APPEND_NULL(&set, "completedAt");
-    st = set_fields(ctx, id, &set, err, "start analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "processing", &set, now, err, "start analysis");
 }
 
 /* Append a json-c object as a BSON sub-document. */
@@ -560,9 +564,7 @@ enum cv_status analysis_repo_complete(struct cv_ctx *ctx, const char *id, json_o
 {
     bson_t set = BSON_INITIALIZER;
     int64_t now = cv_time_now_ms();
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "completed");
     if (!append_json(&set, "result", result) || !append_json(&set, "analyzer", analyzer)) {
         bson_destroy(&set);
         return cv_error_set(err, CV_ERR_INTERNAL, "result is not storable JSON");
@@ -571,10 +573,7 @@ enum cv_status analysis_repo_complete(struct cv_ctx *ctx, const char *id, json_o
     append_str_or_null(&set, "originalText", text);
     BSON_APPEND_NULL(&set, "error");
     BSON_APPEND_DATE_TIME(&set, "completedAt", now);
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
-    st = set_fields(ctx, id, &set, err, "complete analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "completed", &set, now, err, "complete analysis");
 }
 
 enum cv_status analysis_repo_fail(struct cv_ctx *ctx, const char *id, const char *reason,
@@ -582,25 +581,15 @@ enum cv_status analysis_repo_fail(struct cv_ctx *ctx, const char *id, const char
 {
     bson_t set = BSON_INITIALIZER;
     int64_t now = cv_time_now_ms();
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "failed");
     BSON_APPEND_UTF8(&set, "error", reason);
     BSON_APPEND_DATE_TIME(&set, "completedAt", now);
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", now);
-    st = set_fields(ctx, id, &set, err, "fail analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "failed", &set, now, err, "fail analysis");
 }
 
 enum cv_status analysis_repo_wait_retry(struct cv_ctx *ctx, const char *id, struct cv_error *err)
 {
     bson_t set = BSON_INITIALIZER;
-    enum cv_status st;
 
-    BSON_APPEND_UTF8(&set, "status", "queued");
-    BSON_APPEND_DATE_TIME(&set, "updatedAt", cv_time_now_ms());
-    st = set_fields(ctx, id, &set, err, "requeue analysis");
-    bson_destroy(&set);
-    return st;
+    return set_status(ctx, id, "queued", &set, cv_time_now_ms(), err, "requeue analysis");
 }

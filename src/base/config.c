@@ -212,55 +212,82 @@ static void read_required(struct config_loader *ld, const char *name, const char
         bad(ld, name, NULL, expected);
 }
 
-static void read_int(struct config_loader *ld, const char *name, long min, long max,
-                     int def, int *out)
+/* A number that parse reads, from min to max. */
+static void read_number(struct config_loader *ld, const char *name,
+                        bool (*parse)(const char *s, long *out), long min, long max,
+                        long def, long *out, const char *expected)
 {
     const char *v = source_get(&ld->src, name);
-    char expected[96];
     long n;
 
     *out = def;
     if (v == NULL)
         return;
-    if (!cv_config_parse_int(v, min, max, &n)) {
-        (void)snprintf(expected, sizeof(expected), "an integer from %ld to %ld", min, max);
+    if (parse(v, &n) && n >= min && n <= max)
+        *out = n;
+    else
         bad(ld, name, v, expected);
-        return;
-    }
+}
+
+static bool parse_long(const char *s, long *out)
+{
+    return cv_config_parse_int(s, LONG_MIN, LONG_MAX, out);
+}
+
+static void read_int(struct config_loader *ld, const char *name, long min, long max,
+                     int def, int *out)
+{
+    char expected[96];
+    long n;
+
+    (void)snprintf(expected, sizeof(expected), "an integer from %ld to %ld", min, max);
+    read_number(ld, name, parse_long, min, max, def, &n, expected);
     *out = (int)n;
 }
 
 static void read_duration(struct config_loader *ld, const char *name, long min, long max,
                           long def, long *out)
 {
-    const char *v = source_get(&ld->src, name);
     char expected[160];
 
-    *out = def;
+    (void)snprintf(expected, sizeof(expected),
+                   "a duration such as 3600s, 30m, 12h or 7d, from %lds to %lds", min, max);
+    read_number(ld, name, cv_config_parse_duration, min, max, def, out, expected);
+}
+
+/* A word of a fixed list, and the value it stands for. */
+struct choice {
+    const char *word;
+    int value;
+};
+
+#define CHOICES(table) (table), sizeof(table) / sizeof((table)[0])
+
+/* The value of one of the words; def when unset or none of them. */
+static int read_choice(struct config_loader *ld, const char *name, const struct choice *choices,
+                       size_t count, int def, const char *expected)
+{
+    const char *v = source_get(&ld->src, name);
+    size_t i;
+
     if (v == NULL)
-        return;
-    if (!cv_config_parse_duration(v, out) || *out < min || *out > max) {
-        (void)snprintf(expected, sizeof(expected),
-                       "a duration such as 3600s, 30m, 12h or 7d, from %lds to %lds",
-                       min, max);
-        bad(ld, name, v, expected);
-        *out = def;
+        return def;
+    for (i = 0; i < count; i++) {
+        if (strcmp(v, choices[i].word) == 0)
+            return choices[i].value;
     }
+    bad(ld, name, v, expected);
+    return def;
 }
 
 static void read_bool(struct config_loader *ld, const char *name, bool def, bool *out)
 {
-    const char *v = source_get(&ld->src, name);
+    static const struct choice words[] = {
+        { "true", true }, { "1", true }, { "yes", true },
+        { "false", false }, { "0", false }, { "no", false },
+    };
 
-    *out = def;
-    if (v == NULL)
-        return;
-    if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "yes") == 0)
-        *out = true;
-    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 || strcmp(v, "no") == 0)
-        *out = false;
-    else
-        bad(ld, name, v, "true or false");
+    *out = read_choice(ld, name, CHOICES(words), def, "true or false") != 0;
 }
 
 /* http(s)://host[...]; with origin_only, no path, query or fragment (a
@@ -406,17 +433,14 @@ static void read_redis(struct config_loader *ld)
 
 static void read_app_env(struct config_loader *ld)
 {
-    const char *v = source_get(&ld->src, "APP_ENV");
+    static const struct choice envs[] = {
+        { "development", CV_APP_DEVELOPMENT }, { "test", CV_APP_TEST },
+        { "production", CV_APP_PRODUCTION },
+    };
 
-    ld->cfg->app_env = CV_APP_PRODUCTION;
-    if (v == NULL || strcmp(v, "production") == 0)
-        return;
-    if (strcmp(v, "development") == 0)
-        ld->cfg->app_env = CV_APP_DEVELOPMENT;
-    else if (strcmp(v, "test") == 0)
-        ld->cfg->app_env = CV_APP_TEST;
-    else
-        bad(ld, "APP_ENV", v, "development, test or production");
+    ld->cfg->app_env = (enum cv_app_env)read_choice(ld, "APP_ENV", CHOICES(envs),
+                                                    CV_APP_PRODUCTION,
+                                                    "development, test or production");
 }
 
 static void read_log_level(struct config_loader *ld)
@@ -490,31 +514,21 @@ static void read_stripe(struct config_loader *ld)
 
 static void read_file_size(struct config_loader *ld)
 {
-    const char *v = source_get(&ld->src, "MAX_FILE_SIZE");
-    long n;
-
-    ld->cfg->max_file_size = CV_CONFIG_FILE_SIZE_DEFAULT_BYTES;
-    if (v == NULL)
-        return;
-    if (!cv_config_parse_size(v, &n) || n < CV_CONFIG_FILE_SIZE_MIN_BYTES ||
-        n > CV_CONFIG_FILE_SIZE_MAX_BYTES) {
-        bad(ld, "MAX_FILE_SIZE", v, "a size in bytes with an optional K or M suffix "
-            "(e.g. 10485760 or 10M), from 1K to 100M");
-        return;
-    }
-    ld->cfg->max_file_size = n;
+    read_number(ld, "MAX_FILE_SIZE", cv_config_parse_size, CV_CONFIG_FILE_SIZE_MIN_BYTES,
+                CV_CONFIG_FILE_SIZE_MAX_BYTES, CV_CONFIG_FILE_SIZE_DEFAULT_BYTES,
+                &ld->cfg->max_file_size, "a size in bytes with an optional K or M suffix "
+                "(e.g. 10485760 or 10M), from 1K to 100M");
 }
 
 static void read_storage(struct config_loader *ld)
 {
+    static const struct choice kinds[] = {
+        { "local", CV_STORAGE_LOCAL }, { "s3", CV_STORAGE_S3 },
+    };
     struct cv_config *cfg = ld->cfg;
-    const char *v = source_get(&ld->src, "STORAGE");
 
-    cfg->storage = CV_STORAGE_LOCAL;
-    if (v != NULL && strcmp(v, "s3") == 0)
-        cfg->storage = CV_STORAGE_S3;
-    else if (v != NULL && strcmp(v, "local") != 0)
-        bad(ld, "STORAGE", v, "local or s3");
+    cfg->storage = (enum cv_storage_kind)read_choice(ld, "STORAGE", CHOICES(kinds),
+                                                     CV_STORAGE_LOCAL, "local or s3");
 
     read_string(ld, "UPLOAD_DIR", "/var/lib/cv-analyzer/uploads", &cfg->upload_dir);
     if (cfg->upload_dir != NULL && cfg->upload_dir[0] != '/')
