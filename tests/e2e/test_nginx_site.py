@@ -15,8 +15,9 @@ import subprocess
 import httpx
 import pytest
 
-from conftest import ROOT, alive, assert_error, free_port
+from conftest import ROOT, alive, assert_error, free_port, register
 from test_pool import wait_for
+from test_worker import upload
 
 INSTALL_SERVER = ROOT / "deploy" / "install-server"
 HSTS = "max-age=63072000; includeSubDomains"
@@ -205,15 +206,30 @@ def test_plain_http_to_the_tls_port_gets_json(site):
     assert json.loads(body)["error"]["code"] == "bad_request"
 
 
-def test_access_log_is_json_with_the_request_id(site):
-    with site.client() as c:
-        rid = c.get("/api/health").headers["x-request-id"]
-
+def logged(site, rid):
     def line():
         for l in site.access_log.read_text().splitlines():
             entry = json.loads(l)
             if entry["request_id"] == rid:
                 return entry
-    entry = wait_for(line)
-    assert entry["status"] == 200 and entry["uri"] == "/api/health"
+    return wait_for(line)
+
+
+def test_access_log_is_json_with_the_request_id(site):
+    with site.client() as c:
+        rid = c.get("/api/health", params={"probe": "1"}).headers["x-request-id"]
+    entry = logged(site, rid)
+    assert entry["status"] == 200 and entry["uri"] == "/api/health"   # no query string
     assert entry["scheme"] == "https" and entry["tls"].startswith("TLSv1.")
+
+
+def test_access_log_names_the_path_asked_for_not_the_internal_one(site):
+    """A download is served by nginx from an internal location after
+    cv-api's X-Accel-Redirect: the log still names the client's URL."""
+    with site.client() as c:
+        acct = register(c)
+        a = upload(c, acct, b"Ada Lovelace\nPython engineer.\n", name="cv.txt")
+        r = c.get(a["fileUrl"], headers=acct.auth)
+    assert r.status_code == 200 and r.content.startswith(b"Ada Lovelace")
+    entry = logged(site, r.headers["x-request-id"])
+    assert entry["status"] == 200 and entry["uri"] == a["fileUrl"]
