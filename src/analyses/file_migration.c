@@ -211,26 +211,31 @@ static enum cv_status journal_clear(struct migration *m, const char *id, struct 
     return journal_reply(st, rep, err);
 }
 
+/* The word at *p up to the next blank, into out (size bytes with its
+ * NUL); *p moves past the blank. False when there is no blank or the word
+ * does not fit. */
+static bool journal_word(const char **p, char *out, size_t size)
+{
+    const char *sp = strchr(*p, ' ');
+    size_t n;
+
+    if (sp == NULL || (n = (size_t)(sp - *p)) >= size)
+        return false;
+    memcpy(out, *p, n);
+    out[n] = '\0';
+    *p = sp + 1;
+    return true;
+}
+
 /* Parse "FROM TO KEY"; false when malformed. */
 static bool journal_parse(const char *entry, enum cv_storage_kind *from, enum cv_storage_kind *to,
                           char key[STORAGE_KEY_MAX])
 {
     char a[STORAGE_KIND_NAME_MAX], b[STORAGE_KIND_NAME_MAX];
-    const char *p = entry, *sp;
-    size_t n;
+    const char *p = entry;
 
-    sp = strchr(p, ' ');
-    if (sp == NULL || (n = (size_t)(sp - p)) >= sizeof(a))
+    if (!journal_word(&p, a, sizeof(a)) || !journal_word(&p, b, sizeof(b)))
         return false;
-    memcpy(a, p, n);
-    a[n] = '\0';
-    p = sp + 1;
-    sp = strchr(p, ' ');
-    if (sp == NULL || (n = (size_t)(sp - p)) >= sizeof(b))
-        return false;
-    memcpy(b, p, n);
-    b[n] = '\0';
-    p = sp + 1;
     if (strlen(p) >= STORAGE_KEY_MAX || !storage_key_valid(p))
         return false;
     memcpy(key, p, strlen(p) + 1);
