@@ -15,6 +15,7 @@ import os
 import pathlib
 import re
 import shutil
+import time
 
 import pytest
 import yaml
@@ -242,6 +243,11 @@ def test_the_list_follows_analyses_live_and_polls_without_events(page, stack, ev
     page.get_by_role("button", name="Analyse").click()
     expect(page.get_by_role("status")).to_contain_text("“live.txt” is uploaded")
     expect(row(page, "live.txt")).to_have_attribute("data-status", "completed", timeout=ANALYSIS_MS)
+    # The list may show the end before the stream is open (a fast
+    # analysis): wait for the stream itself, with a deadline.
+    deadline = time.monotonic() + STEP_MS / 1000
+    while not any("/api/events?ticket=" in u for u in streams) and time.monotonic() < deadline:
+        page.wait_for_timeout(50)   # lets Playwright deliver the request events
     assert any("/api/events?ticket=" in u for u in streams), streams
     page.console.assert_clean(expected_statuses=(503,) if events == "refused" else ())
 
